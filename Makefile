@@ -1,0 +1,75 @@
+# Every target bootstraps what it needs: a fresh machine needs only python3 (3.11) and make.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+COLLECTIONS := $(CURDIR)/.cache/collections
+SANITY_ROOT := $(CURDIR)/.cache/sanity
+SANITY_TREE := $(SANITY_ROOT)/ansible_collections/effective/wsl
+ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
+
+# The working tree itself is the collection effective.wsl (a symlink under .cache/collections), so
+# ansible and pytest always see the current files, never an installed copy.
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_PYTHON_INTERPRETER := $(BIN)/python
+export PATH := $(BIN):$(PATH)
+
+.PHONY: test demo lint sanity unit integration molecule build bench clean
+
+$(VENV)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -U pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+$(COLLECTIONS)/.installed: tools/extract_collections.py $(VENV)/.installed
+	rm -rf $(COLLECTIONS)
+	$(BIN)/python tools/extract_collections.py $(COLLECTIONS) ansible.windows community.windows
+	mkdir -p $(COLLECTIONS)/ansible_collections/effective
+	ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/effective/wsl
+	touch $@
+
+deps: $(VENV)/.installed $(COLLECTIONS)/.installed
+.PHONY: deps
+
+test: lint sanity unit integration molecule build
+
+lint: deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/ansible-lint --offline --profile production
+
+sanity: deps
+	mkdir -p $(ANSIBLE_TEST_CACHE)
+	for v in 24_2 25_2; do cp tools/get_pip_offline.py $(ANSIBLE_TEST_CACHE)/get_pip_$$v.py; done
+	rm -rf $(SANITY_ROOT) && mkdir -p $(SANITY_TREE)
+	git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - | tar -xf - -C $(SANITY_TREE)
+	cd $(SANITY_TREE) && git init -q && git add -A && \
+		$(BIN)/ansible-test sanity --venv --python 3.11 --color no
+
+unit: deps
+	$(BIN)/python -m pytest -n 2 tests/unit
+
+integration: deps
+	$(BIN)/python -m pytest tests/integration
+
+molecule: deps
+	@echo "molecule: no scenarios yet"
+
+build: deps
+	rm -rf .cache/build && mkdir -p .cache/build
+	$(BIN)/ansible-galaxy collection build --output-path .cache/build
+	$(BIN)/ansible-galaxy collection install -p .cache/build/installed .cache/build/effective-wsl-*.tar.gz
+	$(BIN)/python tools/check_docs.py .cache/build/installed
+
+demo: deps
+	@echo "demo: not available yet"
+
+bench: deps
+	@echo "bench: not available yet"
+
+clean:
+	rm -rf $(VENV) .cache tests/output .ansible collections
