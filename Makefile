@@ -40,6 +40,7 @@ test: lint sanity unit integration molecule build
 lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/antsibull-changelog lint
 	$(BIN)/ansible-lint --offline --profile production
 
 sanity: deps
@@ -51,10 +52,10 @@ sanity: deps
 		$(BIN)/ansible-test sanity --venv --python 3.11 --color no
 
 unit: deps
-	$(BIN)/python -m pytest -n 2 tests/unit
+	$(BIN)/python -m pytest -n 2 --junitxml=tests/output/junit/unit.xml tests/unit
 
 integration: deps
-	$(BIN)/python -m pytest tests/integration
+	$(BIN)/python -m pytest -n 2 --junitxml=tests/output/junit/integration.xml tests/integration
 
 molecule: deps
 	@echo "molecule: no scenarios yet"

@@ -24,13 +24,24 @@ def main(argv: list[str]) -> int:
     prefixes = tuple(f"ansible_collections/{name.replace('.', '/')}/" for name in collections)
     with tempfile.TemporaryDirectory() as download_dir:
         subprocess.check_call(
-            [sys.executable, "-m", "pip", "download", "-q", "--no-deps",
-             f"ansible=={ANSIBLE_WHEEL_VERSION}", "-d", download_dir]
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                f"ansible=={ANSIBLE_WHEEL_VERSION}",
+                "-d",
+                download_dir,
+            ]
         )
         wheel = next(pathlib.Path(download_dir).glob("ansible-*.whl"))
         with zipfile.ZipFile(wheel) as archive:
             members = [m for m in archive.namelist() if m.startswith(prefixes)]
-            missing = [c for c, p in zip(collections, prefixes) if not any(m.startswith(p) for m in members)]
+            missing = [
+                c for c, p in zip(collections, prefixes, strict=True) if not any(m.startswith(p) for m in members)
+            ]
             if missing:
                 print(f"not in ansible {ANSIBLE_WHEEL_VERSION}: {', '.join(missing)}", file=sys.stderr)
                 return 1
