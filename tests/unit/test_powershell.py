@@ -32,7 +32,7 @@ def test_module_spec_matches_documentation(path):
 def test_broken_fixture_is_reported_with_positions():
     errors = pscheck.parse_errors(FIXTURES / "broken_syntax.ps1")
     assert errors, "a .ps1 with an unclosed hashtable and an unclosed if condition must not parse"
-    assert {e.line for e in errors} >= {11}, errors
+    assert 9 in {e.line for e in errors}, errors  # the unclosed if condition
 
 
 def test_valid_fixture_parses():
