@@ -63,7 +63,7 @@ molecule: deps
 build: deps
 	rm -rf .cache/build && mkdir -p .cache/build
 	$(BIN)/ansible-galaxy collection build --output-path .cache/build
-	$(BIN)/ansible-galaxy collection install -p .cache/build/installed .cache/build/effective-wsl-*.tar.gz
+	$(BIN)/ansible-galaxy collection install --force -p .cache/build/installed .cache/build/effective-wsl-*.tar.gz
 	$(BIN)/python tools/check_docs.py .cache/build/installed
 
 demo: deps
