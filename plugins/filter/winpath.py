@@ -1,0 +1,37 @@
+# Copyright: (c) 2026, effective.wsl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters to_wsl_path and to_windows_path; documented in to_wsl_path.yml and to_windows_path.yml."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.effective.wsl.plugins.module_utils._winpath import (
+    DEFAULT_AUTOMOUNT_ROOT,
+    WinPathError,
+)
+from ansible_collections.effective.wsl.plugins.module_utils._winpath import (
+    to_windows_path as _to_windows_path,
+)
+from ansible_collections.effective.wsl.plugins.module_utils._winpath import (
+    to_wsl_path as _to_wsl_path,
+)
+
+
+def to_wsl_path(path, automount_root=DEFAULT_AUTOMOUNT_ROOT, distro=None):
+    try:
+        return _to_wsl_path(path, automount_root, distro)
+    except WinPathError as error:
+        raise AnsibleFilterError(f"to_wsl_path: {error}") from error
+
+
+def to_windows_path(path, automount_root=DEFAULT_AUTOMOUNT_ROOT, distro=None, separator="\\"):
+    try:
+        return _to_windows_path(path, automount_root, distro, separator)
+    except WinPathError as error:
+        raise AnsibleFilterError(f"to_windows_path: {error}") from error
+
+
+class FilterModule:
+    def filters(self):
+        return {"to_wsl_path": to_wsl_path, "to_windows_path": to_windows_path}
