@@ -1,0 +1,611 @@
+# Copyright (c) effective.wsl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""WSL's INI dialect for ``.wslconfig`` and ``/etc/wsl.conf``: parse, validate, edit, render.
+
+PRIVATE to the effective.wsl collection: the API may change at any time. Pure functions over
+plain data, standard library only (this file ships to targets).
+
+The scanner follows WSL's own parser (``src/shared/configfile/configfile.cpp``) character by
+character, so "what WSL will read" is computed, not guessed (wsl-reference §1.2, §2.1). The
+document keeps the original text untouched; edits are span replacements, so every byte that is
+not edited survives (comments, unknown keys, odd spacing, BOM, CRLF, lone CR, UTF-16).
+"""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import re
+from dataclasses import dataclass, field
+
+FILE_TYPES = ("wslconfig", "wslconf")
+RESTART_FOR_FILE_TYPE = {"wslconfig": "wsl_shutdown", "wslconf": "distro_terminate"}
+
+# --------------------------------------------------------------------------------------------
+# Schema (wsl-reference §1.3, §1.4, §1.5, §2.2)
+# --------------------------------------------------------------------------------------------
+
+VALUE_TYPES = ("bool", "int", "size", "path", "string", "enum", "ip", "port-list", "mac")
+NETWORKING_MODES = ("none", "NAT", "bridged", "mirrored", "virtioproxy", "consomme")
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """One key WSL knows: canonical spelling, value type and default."""
+
+    file_type: str
+    section: str
+    key: str
+    type: str
+    default: object = None  # None: no default, or computed at run time (say so in ``note``)
+    choices: tuple = ()
+    note: str = ""
+    modes: tuple = ()  # networking modes in which the key has an effect; () = all
+    aliases: tuple = ()  # other "section.key" spellings WSL accepts for the same setting
+    octal: bool = False  # render ints with a leading 0 (umask)
+    documented: bool = True
+
+    @property
+    def name(self) -> str:
+        return f"{self.section}.{self.key}"
+
+
+def _wslconfig_keys() -> list[KeySpec]:
+    def k(section, key, type_, default=None, **kw):
+        return KeySpec("wslconfig", section, key, type_, default, **kw)
+
+    nat_like = ("NAT", "bridged")
+    return [
+        k("wsl2", "memory", "size", None, note="default 50% of host RAM; WSL raises values below 256MB to 256MB"),
+        k("wsl2", "processors", "int", None, note="default all logical CPUs; <=0 means all"),
+        k("wsl2", "swap", "size", None, note="default 25% of memory rounded up to a GB; 0 means no swap"),
+        k("wsl2", "swapFile", "path", None, note="default %Temp%\\swap.vhdx"),
+        k("wsl2", "kernel", "path", None, note="default inbox kernel; policy AllowKernelUserSetting can block it"),
+        k("wsl2", "kernelModules", "path", None),
+        k("wsl2", "kernelCommandLine", "string", None),
+        k("wsl2", "localhostForwarding", "bool", True, modes=nat_like, note="ignored in mirrored mode"),
+        k("wsl2", "safeMode", "bool", False),
+        k("wsl2", "guiApplications", "bool", True),
+        k("wsl2", "debugConsole", "bool", False),
+        k("wsl2", "maxCrashDumpCount", "int", 10),
+        k("wsl2", "nestedVirtualization", "bool", None, note="default true on Windows 11 x64, else false"),
+        k("wsl2", "vmIdleTimeout", "int", 60000),
+        k("wsl2", "dnsProxy", "bool", True, modes=("NAT",), note="NAT only"),
+        k(
+            "wsl2",
+            "networkingMode",
+            "enum",
+            "NAT",
+            choices=NETWORKING_MODES,
+            aliases=("experimental.networkingMode",),
+        ),
+        k("wsl2", "firewall", "bool", True, aliases=("experimental.firewall",), note="always on in mirrored mode"),
+        k("wsl2", "dnsTunneling", "bool", True, aliases=("experimental.dnsTunneling",)),
+        k("wsl2", "autoProxy", "bool", True, aliases=("experimental.autoProxy",)),
+        k("wsl2", "defaultVhdSize", "size", 1099511627776),
+        k("wsl2", "ipv6", "bool", False, documented=False),
+        k("wsl2", "dhcp", "bool", True, documented=False),
+        k("wsl2", "dhcpTimeout", "int", 5000, documented=False),
+        k("wsl2", "vmSwitch", "string", None, modes=("bridged",), documented=False, note="bridged mode only"),
+        k("wsl2", "macAddress", "mac", None, modes=("bridged",), documented=False, note="bridged mode only"),
+        k("wsl2", "gpuSupport", "bool", True, documented=False),
+        k("wsl2", "virtio", "bool", None, documented=False, note="default true except on Windows 10 ARM64"),
+        k("wsl2", "virtiofs", "bool", False, documented=False),
+        k("wsl2", "virtio9p", "bool", False, documented=False, note="forced off by WSL"),
+        k("wsl2", "hostFileSystemAccess", "bool", True, documented=False),
+        k("wsl2", "hardwarePerformanceCounters", "bool", None, documented=False, note="default true on x64"),
+        k("wsl2", "kernelBootTimeout", "int", 30000, documented=False),
+        k("wsl2", "distributionStartTimeout", "int", 60000, documented=False),
+        k("wsl2", "mountDeviceTimeout", "int", 5000, documented=False),
+        k("wsl2", "loadDefaultKernelModules", "bool", True, documented=False),
+        k("wsl2", "loadKernelModules", "string", None, documented=False),
+        k("wsl2", "isolateDistroCgroup", "bool", True, documented=False),
+        k("wsl2", "earlyBootLogging", "bool", None, documented=False, note="debug only"),
+        k("wsl2", "debugConsoleLogFile", "path", None, documented=False, note="debug only"),
+        k("wsl2", "kernelDebugPort", "int", None, documented=False, note="debug only"),
+        k("wsl2", "systemDistro", "path", None, documented=False, note="internal"),
+        k("wsl2", "telemetry", "bool", None, documented=False, note="internal"),
+        k("wsl2", "crashDumpFolder", "path", None, documented=False, note="default %Temp%\\wsl-crashes"),
+        k(
+            "experimental",
+            "autoMemoryReclaim",
+            "enum",
+            "dropCache",
+            choices=("disabled", "gradual", "dropCache"),
+        ),
+        k("experimental", "sparseVhd", "bool", False),
+        k("experimental", "bestEffortDnsParsing", "bool", False, note="only with DNS tunneling"),
+        k(
+            "experimental",
+            "dnsTunnelingIpAddress",
+            "ip",
+            "10.255.255.254",
+            note="only with DNS tunneling; an invalid address disables DNS tunneling",
+        ),
+        k("experimental", "initialAutoProxyTimeout", "int", 1000),
+        k("experimental", "ignoredPorts", "port-list", None, modes=("mirrored",), note="mirrored only"),
+        k("experimental", "hostAddressLoopback", "bool", False, modes=("mirrored",), note="mirrored only"),
+        k("experimental", "swiotlb", "size", None, documented=False),
+        k("experimental", "virtioFsAggregateShares", "bool", True, documented=False),
+        k("experimental", "setVersionDebug", "bool", False, documented=False, note="debug only"),
+        k("general", "distributionInstallPath", "path", None, documented=False, note="default %LOCALAPPDATA%\\wsl"),
+        k("general", "instanceIdleTimeout", "int", 15000, documented=False),
+    ]
+
+
+def _wslconf_keys() -> list[KeySpec]:
+    def k(section, key, type_, default=None, **kw):
+        return KeySpec("wslconf", section, key, type_, default, **kw)
+
+    return [
+        k("boot", "systemd", "bool", False, note="WSL 2 only, needs an executable /sbin/init"),
+        k("boot", "command", "string", None, note="run as root when the distro starts"),
+        k("boot", "protectBinfmt", "bool", True),
+        k("boot", "initTimeout", "int", 10000, documented=False),
+        k("automount", "enabled", "bool", True),
+        k("automount", "root", "string", "/mnt/", note="a trailing / is added if missing"),
+        k("automount", "options", "string", None, note="DrvFs options such as metadata,uid=1000"),
+        k("automount", "mountFsTab", "bool", True),
+        k("automount", "ldconfig", "bool", True, documented=False),
+        k("automount", "cgroups", "enum", "v2", choices=("v1", "v2"), documented=False),
+        k("network", "generateHosts", "bool", True),
+        k("network", "generateResolvConf", "bool", True, note="must stay true for DNS tunneling"),
+        k("network", "hostname", "string", None, note="default the Windows host name"),
+        k("interop", "enabled", "bool", True),
+        k("interop", "appendWindowsPath", "bool", True),
+        k("user", "default", "string", None, note="default the user created on first run"),
+        k("gpu", "enabled", "bool", True),
+        k("gpu", "appendLibPath", "bool", True, documented=False),
+        k("time", "useWindowsTimezone", "bool", True),
+        k("filesystem", "umask", "int", 0o022, octal=True, documented=False),
+        k("fileServer", "enabled", "bool", True, documented=False),
+        k("fileServer", "logFile", "string", None, documented=False),
+        k("fileServer", "logLevel", "int", None, documented=False),
+        k("fileServer", "logTruncate", "bool", True, documented=False),
+        k("general", "guiApplications", "bool", None, documented=False, note="controlled by WSLg; do not set"),
+    ]
+
+
+SCHEMA: dict[str, tuple[KeySpec, ...]] = {
+    "wslconfig": tuple(_wslconfig_keys()),
+    "wslconf": tuple(_wslconf_keys()),
+}
+
+# lower-case "section.key" (including aliases) -> KeySpec
+_LOOKUP: dict[str, dict[str, KeySpec]] = {}
+for _file_type, _specs in SCHEMA.items():
+    _LOOKUP[_file_type] = {}
+    for _spec in _specs:
+        for _name in (_spec.name, *_spec.aliases):
+            _LOOKUP[_file_type][_name.lower()] = _spec
+
+
+def sections(file_type: str) -> list[str]:
+    """Canonical section names of a file type (alias-only sections included)."""
+    names: dict[str, None] = {}
+    for spec in SCHEMA[file_type]:
+        names[spec.section] = None
+        for alias in spec.aliases:
+            names[alias.split(".", 1)[0]] = None
+    return list(names)
+
+
+def lookup_key(file_type: str, section: str, key: str) -> KeySpec | None:
+    """The KeySpec WSL matches for ``section``/``key`` (case-insensitive, legacy aliases included)."""
+    return _LOOKUP[file_type].get(f"{section}.{key}".lower())
+
+
+def default_value(file_type: str, section: str, key: str) -> object:
+    """WSL's default for a key, typed like effective_settings(); None where it is computed or absent."""
+    spec = lookup_key(file_type, section, key)
+    if spec is None:
+        raise KeyError(f"unknown key [{section}] {key} for {file_type}")
+    return spec.default
+
+
+# --------------------------------------------------------------------------------------------
+# Scanner: a faithful model of WSL's ParseConfigFile (configfile.cpp)
+# --------------------------------------------------------------------------------------------
+
+
+def _is_alpha(ch: str | None) -> bool:
+    return ch is not None and ("a" <= ch <= "z" or "A" <= ch <= "Z")
+
+
+def _is_alnum(ch: str | None) -> bool:
+    return _is_alpha(ch) or (ch is not None and "0" <= ch <= "9")
+
+
+_HSPACE = (" ", "\t")  # wsl-reference §1.2: only space and tab are skipped around names and '='
+
+
+@dataclass
+class Entry:
+    """One logical line as WSL's parser sees it.
+
+    ``start``/``end`` are offsets into the document text: ``start`` is where the line begins
+    (before leading blanks), ``end`` is just past its line terminator (or EOF). For keys,
+    ``value_start``/``value_end`` delimit the raw value text (quotes/escapes included, trailing
+    blanks and the inline comment excluded).
+    """
+
+    kind: str  # "section" | "key" | "invalid"
+    line: int
+    start: int
+    end: int
+    name: str = ""  # section name or key name as written
+    section: str | None = None  # for keys: the section name in force, as written; None outside any section
+    value: str | None = None  # processed value (quotes removed, escapes applied, trailing blanks trimmed)
+    value_start: int = 0
+    value_end: int = 0
+    separator: str = "="  # raw text from the end of the key name to the value start
+    message: str = ""
+
+
+@dataclass
+class Document:
+    text: str
+    file_type: str
+    entries: list[Entry] = field(default_factory=list)
+    stopped_at: Entry | None = None  # wsl.conf: the invalid line where WSL stops reading (§2.1)
+
+    def render(self) -> str:
+        return self.text
+
+
+class _Reader:
+    """fgetwc() over a str; for .wslconfig the MSVC text mode turns CRLF into LF (§1.2)."""
+
+    def __init__(self, text: str, start: int, crlf_as_lf: bool):
+        self.text = text
+        self.pos = start
+        self.last = start  # offset of the character returned by the last getc()
+        self.crlf_as_lf = crlf_as_lf
+        self.eof = False
+
+    def getc(self) -> str | None:
+        self.last = self.pos
+        if self.pos >= len(self.text):
+            self.eof = True
+            return None
+        if self.crlf_as_lf and self.text.startswith("\r\n", self.pos):
+            self.pos += 2
+            return "\n"
+        ch = self.text[self.pos]
+        self.pos += 1
+        return ch
+
+    def next_is_newline(self) -> bool:
+        return self.pos < len(self.text) and self.text[self.pos] == "\n"
+
+
+def _line_end(text: str, pos: int) -> int:
+    """Offset just past the line terminator at ``pos`` (CRLF, LF or lone CR), or pos at EOF."""
+    if text.startswith("\r\n", pos):
+        return pos + 2
+    if pos < len(text) and text[pos] in "\r\n":
+        return pos + 1
+    return pos
+
+
+def _skip_to_newline(text: str, pos: int) -> int:
+    """Offset just past the next LF (WSL skips comments and invalid lines up to LF only)."""
+    newline = text.find("\n", pos)
+    return len(text) if newline < 0 else newline + 1
+
+
+def _line_number(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def parse(text: str, file_type: str) -> Document:
+    """Scan ``text`` exactly as WSL does; the Document keeps ``text`` unchanged."""
+    if file_type not in FILE_TYPES:
+        raise ValueError(f"file_type must be one of {', '.join(FILE_TYPES)}, got {file_type!r}")
+    # .wslconfig: the CRT consumes a BOM (§1.2). wsl.conf: a BOM is just bytes on the first line (§2.1).
+    start = 1 if file_type == "wslconfig" and text.startswith("\ufeff") else 0
+    reader = _Reader(text, start, crlf_as_lf=file_type == "wslconfig")
+    stop_on_invalid = file_type == "wslconf"
+    doc = Document(text=text, file_type=file_type)
+    section: str | None = None
+    ch: str | None = ""
+
+    def invalid(line_start: int, message: str) -> bool:
+        """Record an invalid line; return True when parsing stops (wsl.conf)."""
+        nonlocal ch
+        if stop_on_invalid:
+            entry = Entry("invalid", _line_number(text, line_start), line_start, len(text), message=message)
+            entry.end = _skip_to_newline(text, reader.last if ch is not None else len(text))
+            doc.entries.append(entry)
+            doc.stopped_at = entry
+            return True
+        while ch is not None and ch != "\n":
+            ch = reader.getc()
+        end = reader.pos
+        doc.entries.append(Entry("invalid", _line_number(text, line_start), line_start, end, message=message))
+        return False
+
+    while True:
+        if ch == "#":  # pending comment, up to LF
+            while True:
+                ch = reader.getc()
+                if ch == "\r":
+                    ch = reader.getc()
+                if ch == "\n" or ch is None:
+                    break
+        if reader.eof:
+            break
+        line_start = reader.pos
+        ch = reader.getc()
+        while ch in _HSPACE:
+            ch = reader.getc()
+        if ch is None or ch == "\n" or ch == "#":
+            continue
+        if ch == "\r":
+            if reader.next_is_newline():
+                reader.getc()
+            ch = ""
+            continue
+        if ch == "[":
+            ch = reader.getc()
+            if not _is_alpha(ch):
+                if invalid(line_start, "a section name must start with a letter"):
+                    break
+                continue
+            name = ""
+            while _is_alnum(ch):
+                name += ch
+                ch = reader.getc()
+            if ch != "]":
+                if invalid(line_start, f"section [{name}: expected ']' (names are letters and digits only)"):
+                    break
+                continue
+            ch = reader.getc()
+            while ch in _HSPACE:
+                ch = reader.getc()
+            if ch not in (None, "\n", "\r", "#"):
+                if invalid(line_start, f"section [{name}]: unexpected text after ']'"):
+                    break
+                continue
+            terminator = reader.last if ch is not None else len(text)
+            end = _skip_to_newline(text, terminator) if ch == "#" else _line_end(text, terminator)
+            section = name
+            doc.entries.append(Entry("section", _line_number(text, line_start), line_start, end, name=name))
+            if ch == "\r":
+                ch = ""
+            continue
+        if not _is_alpha(ch):
+            if invalid(line_start, f"a key name must start with a letter, found {ch!r}"):
+                break
+            continue
+        key = ""
+        while _is_alnum(ch):
+            key += ch
+            ch = reader.getc()
+        key_end = reader.last if ch is not None else len(text)
+        while ch in _HSPACE:
+            ch = reader.getc()
+        if ch != "=":
+            found = "end of line" if ch in (None, "\n", "\r") else repr(ch)
+            if invalid(line_start, f"key {key}: expected '=' after the name (letters and digits only), found {found}"):
+                break
+            continue
+        ch = reader.getc()
+        while ch in _HSPACE:
+            ch = reader.getc()
+        value_start = reader.last if ch is not None else len(text)
+        value_end = value_start
+        chars: list[str] = []
+        trimmed = 0
+        in_quote = False
+        bad_escape = None
+        while ch is not None and ch not in ("\n", "\r"):
+            if ch == '"':
+                in_quote = not in_quote
+            elif ch == "\\":
+                escaped = reader.getc()
+                if escaped in ("\\", '"'):
+                    chars.append(escaped)
+                elif escaped == "b":
+                    chars.append("\b")
+                elif escaped == "n":
+                    chars.append("\n")
+                elif escaped == "t":
+                    chars.append("\t")
+                elif escaped == "\n":
+                    pass  # line continuation
+                else:
+                    bad_escape = "end of file" if escaped is None else repr("\\" + escaped)
+                    break
+            elif ch == "#" and not in_quote:
+                break
+            else:
+                chars.append(ch)
+            if ch not in _HSPACE:
+                trimmed = len(chars)
+                value_end = reader.pos
+            ch = reader.getc()
+        if bad_escape is not None:
+            if invalid(line_start, f'key {key}: invalid escape {bad_escape} (allowed: \\\\ \\" \\n \\t \\b)'):
+                break
+            continue
+        if in_quote:
+            if invalid(line_start, f"key {key}: unclosed quote"):
+                break
+            continue
+        terminator = reader.last if ch is not None else len(text)
+        end = _skip_to_newline(text, terminator) if ch == "#" else _line_end(text, terminator)
+        value = "".join(chars[:trimmed]).split("\0", 1)[0]  # WSL hands the value on as a C string
+        doc.entries.append(
+            Entry(
+                "key",
+                _line_number(text, line_start),
+                line_start,
+                end,
+                name=key,
+                section=section,
+                value=value,
+                value_start=value_start,
+                value_end=value_end,
+                separator=text[key_end:value_start],
+            )
+        )
+        if ch == "\r":
+            ch = ""
+    return doc
+
+
+# --------------------------------------------------------------------------------------------
+# Typed values as WSL reads them
+# --------------------------------------------------------------------------------------------
+
+_UINT64 = 1 << 64
+_SIZE_UNITS = {"B": 1, "K": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MB": 1 << 20, "G": 1 << 30, "GB": 1 << 30}
+_SIZE_UNITS.update({"T": 1 << 40, "TB": 1 << 40})
+_C_SPACE = " \t\n\v\f\r"
+
+
+def _strtoull10(text: str) -> tuple[int, int]:
+    """C strtoull(base 10): (value, index of the first unparsed character)."""
+    i = 0
+    while i < len(text) and text[i] in _C_SPACE:
+        i += 1
+    sign = 1
+    if i < len(text) and text[i] in "+-":
+        sign = -1 if text[i] == "-" else 1
+        i += 1
+    digits_start = i
+    while i < len(text) and "0" <= text[i] <= "9":
+        i += 1
+    if i == digits_start:
+        return 0, 0
+    number = int(text[digits_start:i])
+    if number >= _UINT64:
+        return _UINT64 - 1, i
+    return (number * sign) % _UINT64, i
+
+
+def _strtol0(text: str) -> int | None:
+    """C strtol(base 0) that must consume the whole string (WSL checks ``*end == 0``), or None."""
+    match = re.fullmatch(r"[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)", text)
+    if not match:
+        return None
+    digits = match.group(2)
+    if digits[:2].lower() == "0x":
+        number = int(digits[2:], 16)
+    elif digits.startswith("0"):
+        number = int(digits, 8)
+    else:
+        number = int(digits)
+    return -number if match.group(1) == "-" else number
+
+
+def wsl_parse_value(spec: KeySpec, raw: str) -> tuple[bool, object, str]:
+    """Interpret a processed value like WSL: (accepted, typed value, reason when rejected)."""
+    kind = spec.type
+    if kind == "bool":
+        # wsl-reference §1.2: only true/false (any case) and 1/0
+        if raw in ("1", "0"):
+            return True, raw == "1", ""
+        if raw.lower() in ("true", "false"):
+            return True, raw.lower() == "true", ""
+        return False, None, "WSL accepts only true, false, 1 or 0"
+    if kind == "int":
+        number = _strtol0(raw)
+        if number is None:
+            return False, None, "not an integer"
+        if spec.file_type == "wslconfig":
+            # Windows: long is 32 bits, strtol saturates on overflow and WSL does not check errno
+            number = max(-(1 << 31), min(number, (1 << 31) - 1))
+        elif not -(1 << 31) <= number < (1 << 31):
+            return False, None, "out of the 32-bit integer range"
+        return True, number, ""
+    if kind == "size":
+        # ParseMemorySize: strtoull base 10, then nothing or one of B K KB M MB G GB T TB (upper case)
+        number, end = _strtoull10(raw)
+        if number == 0 and not (raw.startswith("0") and end == 1):
+            return False, None, "not a size (digits, then B, K, KB, M, MB, G, GB, T or TB in upper case)"
+        unit = raw[end:]
+        if unit == "":
+            return True, number, ""
+        if unit not in _SIZE_UNITS:
+            return False, None, "unknown unit (use B, K, KB, M, MB, G, GB, T or TB, upper case, no space)"
+        return True, (number * _SIZE_UNITS[unit]) % _UINT64, ""
+    if kind in ("path", "string"):
+        return True, raw, ""
+    if kind == "enum":
+        for choice in spec.choices:
+            if raw.lower() == choice.lower():
+                return True, choice, ""
+        return False, None, f"allowed: {', '.join(spec.choices)}"
+    if kind == "ip":
+        try:
+            return True, str(ipaddress.IPv4Address(raw)), ""
+        except ValueError:
+            return False, None, "not an IPv4 address"
+    if kind == "port-list":
+        ports = set()
+        for item in (part for part in raw.split(",") if part):
+            match = re.match(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", item)  # std::stoi reads a prefix
+            if match and 0 < int(match.group(1)) <= 65535:
+                ports.add(int(match.group(1)))
+        return True, sorted(ports), ""
+    if kind == "mac":
+        match = re.fullmatch(r"([0-9A-Fa-f]{2})([:-])([0-9A-Fa-f]{2})(?:\2([0-9A-Fa-f]{2})){4}", raw)
+        if not match:
+            return False, None, "not a MAC address (WSL refuses to start)"
+        return True, ":".join(re.findall(r"[0-9A-Fa-f]{2}", raw)).upper(), ""
+    raise ValueError(f"unknown value type {kind}")
+
+
+@dataclass
+class KeyState:
+    """Where a known key stands in a document."""
+
+    spec: KeySpec
+    entries: list[Entry] = field(default_factory=list)  # every occurrence (aliases included), in file order
+    read: Entry | None = None  # the occurrence WSL uses (first one it reaches)
+    accepted: bool = False
+    value: object = None  # typed value WSL uses when accepted
+
+
+def key_states(doc: Document) -> dict[str, KeyState]:
+    """Known keys found in ``doc`` by canonical "section.key"."""
+    states: dict[str, KeyState] = {}
+    for entry in doc.entries:
+        if entry.kind != "key" or entry.section is None:
+            continue
+        spec = lookup_key(doc.file_type, entry.section, entry.name)
+        if spec is None:
+            continue
+        state = states.setdefault(spec.name, KeyState(spec))
+        state.entries.append(entry)
+        if state.read is None and _is_read(doc, entry):
+            state.read = entry
+            state.accepted, state.value, _ = wsl_parse_value(spec, entry.value or "")
+    return states
+
+
+def _is_read(doc: Document, entry: Entry) -> bool:
+    return doc.stopped_at is None or entry.start < doc.stopped_at.start
+
+
+def effective_settings(text: str, file_type: str) -> dict[str, dict[str, object]]:
+    """What WSL will use from this file: {section: {key: typed value}} in canonical spelling.
+
+    First occurrence wins (even when its value is rejected), legacy [experimental] aliases map to
+    their [wsl2] key, unknown keys and rejected values are left out (WSL keeps its default), and
+    for wsl.conf nothing after the first invalid line is read (wsl-reference §1.2, §2.1).
+    """
+    result: dict[str, dict[str, object]] = {}
+    for state in key_states(parse(text, file_type)).values():
+        if state.read is not None and state.accepted:
+            result.setdefault(state.spec.section, {})[state.spec.key] = state.value
+    return result
+
+
+def suggest(name: str, candidates: list[str]) -> str:
+    """' (did you mean X?)' for the closest candidate, case-insensitively, or ''."""
+    lowered = {candidate.lower(): candidate for candidate in candidates}
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean {lowered[close[0]]}?)" if close else ""
