@@ -278,3 +278,38 @@ def classify_networking(
         "interfaces": interfaces,
         "notes": notes,
     }
+
+
+# Mount types WSL uses for Windows drives: drvfs (WSL 1), 9p and virtiofs (WSL 2).
+DRIVE_MOUNT_TYPES = frozenset({"drvfs", "9p", "virtiofs"})
+_MOUNT_ESCAPE = re.compile(r"\\([0-7]{3})")
+
+
+def parse_drive_mounts(proc_mounts: str | None, automount_root: str) -> dict[str, str]:
+    """Return ``{"c": "/mnt/c", ...}``: Windows drives mounted directly under ``automount_root``."""
+    root = automount_root if automount_root.endswith("/") else automount_root + "/"
+    drives = {}
+    for line in (proc_mounts or "").splitlines():
+        fields = line.split()
+        if len(fields) < 3 or fields[2] not in DRIVE_MOUNT_TYPES:
+            continue
+        mount_point = _MOUNT_ESCAPE.sub(lambda m: chr(int(m.group(1), 8)), fields[1])
+        letter = mount_point[len(root) :] if mount_point.startswith(root) else ""
+        if len(letter) == 1 and letter.isalpha():
+            drives[letter.lower()] = mount_point
+    return dict(sorted(drives.items()))
+
+
+def interop_summary(conf_enabled: bool, append_windows_path: bool, interop_binfmt: str | None) -> dict:
+    """Interop works when wsl.conf allows it and the VM-wide WSLInterop binfmt entry is registered and enabled.
+
+    wsl-reference §3.1: the entry exists even if this distro sets ``[interop] enabled=false``, and a
+    systemd shutdown can wipe it.
+    """
+    binfmt = parse_binfmt_entry(interop_binfmt)
+    return {
+        "enabled": bool(conf_enabled and binfmt and binfmt["enabled"]),
+        "enabled_in_wsl_conf": conf_enabled,
+        "append_windows_path": append_windows_path,
+        "binfmt": binfmt,
+    }

@@ -9,7 +9,9 @@ import pytest
 from ansible_collections.effective.wsl.plugins.module_utils._wslnet import (
     classify_networking,
     detect_wsl,
+    interop_summary,
     parse_binfmt_entry,
+    parse_drive_mounts,
     parse_resolv_conf,
 )
 
@@ -326,3 +328,36 @@ def test_interfaces_summary():
     assert interfaces["eth0"]["ipv6"] == [{"address": "fe80::215:5dff:fea1:b2c3", "prefix": 64, "scope": "link"}]
     assert interfaces["eth0"]["up"] is True
     assert interfaces["eth0"]["state"] == "UP"
+
+
+PROC_MOUNTS = (
+    "C:\\134 /mnt/c 9p rw,noatime,dirsync,aname=drvfs;path=C:\\;uid=1000;gid=1000 0 0\n"
+    "drivers /usr/lib/wsl/drivers 9p ro,nosuid,nodev,noatime 0 0\n"
+    "X: /mnt/x drvfs rw,noatime 0 0\n"
+    "Y: /mnt/my\\040drive drvfs rw,noatime 0 0\n"
+    "tmpfs /mnt/wslg tmpfs rw 0 0\n"
+    "Z: /mnt/z/sub virtiofs rw 0 0\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("root", "expected"),
+    [("/mnt/", {"c": "/mnt/c", "x": "/mnt/x"}), ("/mnt", {"c": "/mnt/c", "x": "/mnt/x"}), ("/win/", {})],
+)
+def test_parse_drive_mounts(root, expected):
+    assert parse_drive_mounts(PROC_MOUNTS, root) == expected
+
+
+def test_drive_mount_escapes_are_decoded():
+    assert parse_drive_mounts("Q: /my\\040mnt/q drvfs rw 0 0\n", "/my mnt/") == {"q": "/my mnt/q"}
+
+
+@pytest.mark.parametrize(
+    ("conf_enabled", "binfmt", "enabled"),
+    [(True, BINFMT_WSL2, True), (False, BINFMT_WSL2, False), (True, None, False), (True, "disabled\n", False)],
+)
+def test_interop_summary(conf_enabled, binfmt, enabled):
+    summary = interop_summary(conf_enabled, True, binfmt)
+    assert summary["enabled"] is enabled
+    assert summary["enabled_in_wsl_conf"] is conf_enabled
+    assert summary["append_windows_path"] is True

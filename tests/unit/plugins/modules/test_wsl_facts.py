@@ -1,0 +1,184 @@
+"""Unit tests of the wsl_facts module: files and commands are faked, the module runs for real."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.effective.wsl.plugins.modules import wsl_facts
+
+PROC_VERSION = "Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) (gcc (GCC) 11.2.0) #1 SMP\n"
+IP_ADDR = json.dumps(
+    [
+        {
+            "ifindex": 1,
+            "ifname": "lo",
+            "flags": ["LOOPBACK", "UP"],
+            "mtu": 65536,
+            "operstate": "UNKNOWN",
+            "address": "00:00:00:00:00:00",
+            "addr_info": [{"family": "inet", "local": "127.0.0.1", "prefixlen": 8, "scope": "host"}],
+        },
+        {
+            "ifindex": 2,
+            "ifname": "eth0",
+            "flags": ["BROADCAST", "MULTICAST", "UP", "LOWER_UP"],
+            "mtu": 1492,
+            "operstate": "UP",
+            "address": "00:15:5d:a1:b2:c3",
+            "addr_info": [
+                {"family": "inet", "local": "172.24.222.66", "prefixlen": 20, "broadcast": "172.24.223.255"},
+            ],
+        },
+    ]
+)
+IP_ROUTE = json.dumps([{"dst": "default", "gateway": "172.24.208.1", "dev": "eth0"}])
+PROC_MOUNTS = (
+    "none /mnt/wsl tmpfs rw,relatime 0 0\n"
+    "drivers /usr/lib/wsl/drivers 9p ro,nosuid,nodev,noatime,dirsync,aname=drivers;fmask=222;dmask=222 0 0\n"
+    "C:\\134 /win/c 9p rw,noatime,dirsync,aname=drvfs;path=C:\\;uid=1000;gid=1000 0 0\n"
+    "D:\\134 /win/d 9p rw,noatime,dirsync,aname=drvfs;path=D:\\;uid=1000;gid=1000 0 0\n"
+    "E:\\134 /mnt/e 9p rw,noatime 0 0\n"
+)
+WSL_CONF = "[boot]\nsystemd=true\n[automount]\nroot = /win\n[interop]\nappendWindowsPath = false\n"
+BINFMT = "enabled\ninterpreter /init\nflags: PF\noffset 0\nmagic 4d5a\n"
+WSL_FILES = {
+    "/proc/version": PROC_VERSION,
+    "/etc/resolv.conf": "nameserver 10.255.255.254\n",
+    "/etc/wsl.conf": WSL_CONF,
+    "/proc/mounts": PROC_MOUNTS,
+    "/proc/sys/fs/binfmt_misc/WSLInterop": BINFMT,
+    "/proc/1/comm": "systemd\n",
+}
+WSL_ENV = {"WSL_DISTRO_NAME": "Ubuntu-24.04", "WSL_INTEROP": "/run/WSL/1_interop", "PATH": "/usr/bin"}
+OUTPUTS = {
+    ("ip", "-j", "addr"): IP_ADDR,
+    ("ip", "-j", "route"): IP_ROUTE,
+    ("wslinfo", "--networking-mode"): "nat\n",
+}
+
+
+class FakeHost:
+    """Files, environment and programs the module sees; records every command it runs."""
+
+    def __init__(self, monkeypatch, files, env, programs):
+        self.commands = []
+        monkeypatch.setattr(wsl_facts, "read_text", files.get)
+        monkeypatch.setattr(wsl_facts.os, "environ", dict(env))
+        self.programs = programs
+        monkeypatch.setattr(basic.AnsibleModule, "get_bin_path", self.get_bin_path)
+        monkeypatch.setattr(basic.AnsibleModule, "run_command", self.run_command)
+
+    def get_bin_path(self, name, *args, **kwargs):
+        return f"/usr/bin/{name}" if name in self.programs else None
+
+    def run_command(self, argv, **kwargs):
+        self.commands.append(argv)
+        key = (pathlib.PurePosixPath(argv[0]).name, *argv[1:])
+        return 0, OUTPUTS[key], ""
+
+
+def run_module(capsys, args=None):
+    with patch_module_args(args or {}), pytest.raises(SystemExit):
+        wsl_facts.main()
+    return json.loads(capsys.readouterr().out)
+
+
+def test_nat_distro(monkeypatch, capsys):
+    host = FakeHost(monkeypatch, WSL_FILES, WSL_ENV, {"ip", "wslinfo"})
+    result = run_module(capsys)
+    facts = result["ansible_facts"]["wsl"]
+    assert result["changed"] is False
+    assert facts["is_wsl"] is True
+    assert facts["version"] == 2
+    assert facts["distro_name"] == "Ubuntu-24.04"
+    assert facts["kernel"] == "5.15.167.4-microsoft-standard-WSL2"
+    net = facts["networking"]
+    assert (net["mode"], net["mode_source"]) == ("nat", "wslinfo")
+    assert net["default_gateway"] == "172.24.208.1"
+    assert net["windows_host_address"] == "172.24.208.1"
+    assert net["eth0"]["mtu"] == 1492
+    assert net["dns_tunneling"] is True
+    assert facts["interop"] == {
+        "enabled": True,
+        "enabled_in_wsl_conf": True,
+        "append_windows_path": False,
+        "binfmt": {"enabled": True, "interpreter": "/init", "flags": "PF"},
+    }
+    assert facts["automount"] == {"enabled": True, "root": "/win/", "drives": {"c": "/win/c", "d": "/win/d"}}
+    assert facts["systemd"] == {"enabled_in_wsl_conf": True, "running": True}
+    assert facts["wsl_conf"] == {
+        "path": "/etc/wsl.conf",
+        "exists": True,
+        "settings": {"boot": {"systemd": True}, "automount": {"root": "/win"}, "interop": {"appendWindowsPath": False}},
+    }
+    # "Cheap": exactly these three commands, nothing else.
+    assert [argv[1:] for argv in host.commands] == [["-j", "addr"], ["-j", "route"], ["--networking-mode"]]
+
+
+def test_at_most_three_commands_and_defaults_without_wsl_conf(monkeypatch, capsys):
+    files = dict(WSL_FILES, **{"/etc/wsl.conf": None, "/proc/1/comm": "init\n"})
+    files.pop("/proc/sys/fs/binfmt_misc/WSLInterop")
+    host = FakeHost(monkeypatch, files, WSL_ENV, {"ip", "wslinfo"})
+    facts = run_module(capsys)["ansible_facts"]["wsl"]
+    assert len(host.commands) == 3
+    assert facts["wsl_conf"] == {"path": "/etc/wsl.conf", "exists": False, "settings": {}}
+    assert facts["automount"] == {"enabled": True, "root": "/mnt/", "drives": {"e": "/mnt/e"}}
+    assert facts["systemd"] == {"enabled_in_wsl_conf": False, "running": False}
+    # No WSLInterop binfmt entry: Windows programs cannot start, whatever wsl.conf says.
+    assert facts["interop"]["enabled"] is False
+    assert facts["interop"]["enabled_in_wsl_conf"] is True
+
+
+def test_without_wslinfo_the_mode_is_a_heuristic(monkeypatch, capsys):
+    host = FakeHost(monkeypatch, WSL_FILES, WSL_ENV, {"ip"})
+    net = run_module(capsys)["ansible_facts"]["wsl"]["networking"]
+    assert len(host.commands) == 2
+    assert (net["mode"], net["mode_source"]) == ("nat", "heuristic")
+    assert net["windows_host_address"] == "172.24.208.1"
+
+
+def test_non_wsl_linux_runs_nothing(monkeypatch, capsys):
+    files = {"/proc/version": "Linux version 6.1.0-28-amd64 (debian-kernel@lists.debian.org) #1 SMP\n"}
+    host = FakeHost(monkeypatch, files, {"PATH": "/usr/bin"}, {"ip", "wslinfo"})
+    result = run_module(capsys)
+    assert host.commands == []
+    assert result["changed"] is False
+    assert result["ansible_facts"]["wsl"]["is_wsl"] is False
+    assert result["ansible_facts"]["wsl"]["networking"] is None
+
+
+def test_check_mode_gives_the_same_facts(monkeypatch, capsys):
+    FakeHost(monkeypatch, WSL_FILES, WSL_ENV, {"ip", "wslinfo"})
+    normal = run_module(capsys)
+    checked = run_module(capsys, {"_ansible_check_mode": True})
+    assert checked["changed"] is False
+    assert checked["ansible_facts"] == normal["ansible_facts"]
+
+
+def test_dns_tunneling_address_option(monkeypatch, capsys):
+    files = dict(WSL_FILES, **{"/etc/resolv.conf": "nameserver 10.200.0.53\n"})
+    FakeHost(monkeypatch, files, WSL_ENV, {"ip", "wslinfo"})
+    assert run_module(capsys)["ansible_facts"]["wsl"]["networking"]["dns_tunneling"] is False
+    net = run_module(capsys, {"dns_tunneling_address": "10.200.0.53"})["ansible_facts"]["wsl"]["networking"]
+    assert net["dns_tunneling"] is True
+
+
+def test_bad_dns_tunneling_address_is_refused(monkeypatch, capsys):
+    host = FakeHost(monkeypatch, WSL_FILES, WSL_ENV, {"ip", "wslinfo"})
+    result = run_module(capsys, {"dns_tunneling_address": "10.255.255"})
+    assert result["failed"] is True
+    assert result["msg"] == "dns_tunneling_address: '10.255.255' is not an IPv4 address (e.g. 10.255.255.254)"
+    assert host.commands == []
+
+
+@pytest.mark.skipif("microsoft" in pathlib.Path("/proc/version").read_text().lower(), reason="this machine is WSL")
+def test_this_machine_is_not_wsl(capsys):
+    """No fakes: on this (non-WSL) build machine the module must say is_wsl false and not fail."""
+    result = run_module(capsys)
+    assert result.get("failed") is not True
+    assert result["ansible_facts"]["wsl"]["is_wsl"] is False
