@@ -1,0 +1,519 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, effective.wsl contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# ruff: noqa: E402 - Ansible wants the imports below DOCUMENTATION, EXAMPLES and RETURN.
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: wsl_symlink
+short_description: Link a Windows folder (such as Downloads) into a WSL distro, with Windows path translation
+version_added: 0.1.0
+description:
+  - Creates or removes a symbolic link inside a WSL distro, for example C(~/downloads) pointing to the Windows
+    Downloads folder.
+  - O(src) may be written the Windows way (V(C:\\Users\\Steff\\Downloads), V(c:/Users/Steff/Downloads),
+    V(\\\\wsl.localhost\\<distro>\\...)); it is translated like C(wslpath -u) to the path under the distro's
+    automount root (C([automount] root) in C(/etc/wsl.conf), V(/mnt/) by default).
+  - The link is created at a temporary name in the directory of O(dest) and renamed over O(dest), so O(dest) is
+    never missing or half-written.
+  - Only symbolic links are ever replaced or removed. A file or a directory at O(dest) is an error, with or
+    without O(force), and is left untouched - also an empty directory, because a directory at O(dest) usually
+    means somebody keeps data there.
+  - Warns when O(dest) or an item of O(project_paths) lives on the Windows file system (a drive under the
+    automount root, or a C(drvfs)/C(9p) entry of C(/proc/mounts)). Access across the file systems is slow -
+    a C(git status) of a large repository there can take half a minute - so source code belongs on the Linux side.
+options:
+  src:
+    description:
+      - The folder or file the link points to; required with O(state=link).
+      - A Windows drive path (V(C:\\Users\\Steff\\Downloads), V(c:/Users/Steff/Downloads), V(C:)), a
+        V(\\\\wsl$\\<distro>\\...) or V(\\\\wsl.localhost\\<distro>\\...) path of this distro, or an absolute
+        Linux path. V(~) and V(~user) are expanded on the target.
+      - Not allowed, with a clear error - relative paths, unexpanded variables such as V(%USERPROFILE%) (take the
+        real folder from the C(known_folders) of M(effective.wsl.wsl_host_facts), which also follows OneDrive
+        redirection), UNC shares other than C(\\wsl$) and C(\\wsl.localhost), device paths (V(\\\\?\\C:\\...)),
+        a path of another distro (when C(WSL_DISTRO_NAME) is set) and drives that are not mounted.
+      - The link stores the translated path. Ignored with O(state=absent).
+    type: str
+  dest:
+    description:
+      - Path of the link. V(~) and V(~user) are expanded on the target, for the user the module runs as (with
+        C(become), that is the become user - write V(~steff/downloads) to mean a given user's home).
+      - A Windows path is translated like O(src), but a link on the Windows file system is slow to use.
+      - Must not be O(src), nor lie above it.
+    type: str
+    required: true
+  state:
+    description:
+      - V(link) creates or corrects the link; V(absent) removes it.
+      - V(absent) removes only a symbolic link; a file or directory at O(dest) is an error.
+    type: str
+    choices: [link, absent]
+    default: link
+  force:
+    description:
+      - Replace an existing symbolic link at O(dest) that points elsewhere (also a dangling one).
+      - Without it, such a link is an error and stays as it is.
+      - Never replaces a file or a directory.
+    type: bool
+    default: false
+  require_target:
+    description:
+      - Fail when O(src) does not exist. Set to V(false) to create a link to a folder that will appear later.
+      - A drive that is not mounted (for example V(Z:\\x) without C(/mnt/z)) is an error either way.
+    type: bool
+    default: true
+  parents:
+    description:
+      - Create the missing parent directories of O(dest) (owned by O(owner) and O(group) when given).
+      - Without it, a missing parent directory is an error.
+    type: bool
+    default: false
+  owner:
+    description:
+      - Owner of the link (a user name or a numeric id), set without following the link (C(lchown)).
+      - Default is the user the module runs as, for a new link; an existing link keeps its owner.
+    type: str
+  group:
+    description:
+      - Group of the link (a group name or a numeric id), set without following the link.
+    type: str
+  automount_root:
+    description:
+      - The distro's automount root used to translate drive paths.
+      - Default is C([automount] root) from C(/etc/wsl.conf) when set, else V(/mnt/). A trailing V(/) is added
+        when missing, as WSL does.
+    type: str
+  project_paths:
+    description:
+      - Paths to check for the cross-file-system warning, for example where source code is checked out.
+      - Each item is expanded (V(~)) and resolved (symlinks followed) before the check; nothing is changed.
+    type: list
+    elements: str
+    default: []
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Reports what would change; creates, replaces and removes nothing.
+  diff_mode:
+    support: full
+    details:
+      - Before and after are the link target, or V(absent), V(file), V(directory), plus the owner and group asked for.
+  platform:
+    platforms: posix
+    details: Runs inside the WSL distro (for example over the local connection).
+notes:
+  - The link target is compared with O(src) after normalising both (a link written as C(/mnt/c/Users/x/) matches
+    C(C:\\Users\\x)); symlinks in O(src) are not resolved, so the link points exactly where O(src) says.
+  - The filters P(effective.wsl.to_wsl_path#filter) and P(effective.wsl.to_windows_path#filter) use the same
+    translation on the controller.
+seealso:
+  - plugin: effective.wsl.to_wsl_path
+    plugin_type: filter
+  - plugin: effective.wsl.to_windows_path
+    plugin_type: filter
+  - module: ansible.builtin.file
+author:
+  - effective.wsl contributors
+"""
+
+EXAMPLES = r"""
+- name: Link the Windows Downloads folder to ~/downloads
+  effective.wsl.wsl_symlink:
+    src: C:\Users\Steff\Downloads
+    dest: ~/downloads
+
+- name: Link the real Downloads folder, which OneDrive may have moved, reported by the Windows host's facts
+  effective.wsl.wsl_symlink:
+    src: "{{ hostvars['workstation'].wsl_host.known_folders.Downloads }}"
+    dest: ~steff/downloads
+    owner: steff
+    group: steff
+    force: true
+  become: true
+
+- name: Link a folder that does not exist yet, creating ~/links on the way, and check where code lives
+  effective.wsl.wsl_symlink:
+    src: D:/Shared/Team
+    dest: ~/links/team
+    require_target: false
+    parents: true
+    project_paths:
+      - ~/src
+
+- name: Remove the link (never a file or a directory)
+  effective.wsl.wsl_symlink:
+    dest: ~/downloads
+    state: absent
+"""
+
+RETURN = r"""
+src:
+  description: O(src) translated to the path inside the distro (the link target); null with O(state=absent).
+  returned: always
+  type: str
+  sample: /mnt/c/Users/Steff/Downloads
+dest:
+  description: The absolute path of the link, V(~) expanded.
+  returned: always
+  type: str
+  sample: /home/steff/downloads
+previous_target:
+  description: Where the link at O(dest) pointed before the task; null when O(dest) was not a symbolic link.
+  returned: always
+  type: str
+  sample: /mnt/c/Users/Steff/OldDownloads
+automount_root:
+  description: The automount root used for the translation.
+  returned: always
+  type: str
+  sample: /mnt/
+windows_fs_paths:
+  description: O(dest) and O(project_paths) items that live on the Windows file system (each also gives a warning).
+  returned: always
+  type: list
+  elements: str
+  sample: [/mnt/c/Users/Steff/src]
+created_directories:
+  description: Parent directories created (or, in check mode, that would be created) for O(parents=true).
+  returned: always
+  type: list
+  elements: str
+  sample: [/home/steff/links]
+"""
+
+import grp
+import os
+import posixpath
+import pwd
+import stat
+import uuid
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.effective.wsl.plugins.module_utils._winpath import (
+    DEFAULT_AUTOMOUNT_ROOT,
+    WinPathError,
+    drive_letter_of,
+    drive_mount_point,
+    normalize_automount_root,
+    parse_windows_mounts,
+    to_wsl_path,
+    windows_mount_of,
+)
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf import effective_settings
+
+WSL_CONF_PATH = "/etc/wsl.conf"
+PROC_MOUNTS_PATH = "/proc/mounts"
+MAX_SYMLINK_HOPS = 40
+SLOW_ACCESS_ADVICE = (
+    "access across the Windows and Linux file systems is slow (a git status there can take half a minute); "
+    "keep source code and build trees on the Linux file system, for example under ~/src"
+)
+
+
+class SymlinkError(Exception):
+    """Bad input or a state the module refuses to touch; nothing has been changed."""
+
+
+def read_automount_root(wsl_conf_path: str) -> str:
+    """Return ``[automount] root`` of wsl.conf, or the WSL default when the file or key is missing."""
+    try:
+        with open(wsl_conf_path, encoding="utf-8", errors="surrogateescape") as wsl_conf:
+            text = wsl_conf.read()
+    except FileNotFoundError:
+        return DEFAULT_AUTOMOUNT_ROOT
+    except OSError as error:
+        raise SymlinkError(f"cannot read {wsl_conf_path} for the automount root: {error.strerror}") from error
+    root = effective_settings(text, "wslconf").get("automount", {}).get("root")
+    return root or DEFAULT_AUTOMOUNT_ROOT
+
+
+def read_windows_mounts(proc_mounts_path: str) -> list[str]:
+    try:
+        with open(proc_mounts_path, encoding="utf-8", errors="surrogateescape") as mounts:
+            return parse_windows_mounts(mounts.read())
+    except OSError:
+        return []
+
+
+def expand_home(value: str, option: str) -> str:
+    if not value.startswith("~"):
+        return value
+    expanded = os.path.expanduser(value)
+    if expanded.startswith("~"):
+        user = value[1:].split("/", 1)[0]
+        raise SymlinkError(f"{option}: cannot expand '{value}': there is no user '{user}' on the target")
+    return expanded
+
+
+def translate(value: str, option: str, automount_root: str, distro: str | None) -> str:
+    try:
+        return to_wsl_path(expand_home(value, option), automount_root, distro)
+    except WinPathError as error:
+        raise SymlinkError(f"{option}: {error}") from error
+
+
+def resolve_id(name: str | None, option: str) -> int:
+    if name is None:
+        return -1
+    lookup = pwd.getpwnam if option == "owner" else grp.getgrnam
+    try:
+        entry = lookup(name)
+    except KeyError:
+        if name.isdigit():
+            return int(name)
+        kind = "user" if option == "owner" else "group"
+        raise SymlinkError(
+            f"{option}: there is no {kind} '{name}' on the target (give a name or a numeric id)"
+        ) from None
+    return entry.pw_uid if option == "owner" else entry.gr_gid
+
+
+def describe(path: str) -> tuple[str, str | None]:
+    """Return (kind, link target) of ``path``: kind is absent, link, directory, file or special file."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "absent", None
+    if stat.S_ISLNK(mode):
+        return "link", os.readlink(path)
+    if stat.S_ISDIR(mode):
+        return "directory", None
+    return ("file" if stat.S_ISREG(mode) else "special file"), None
+
+
+def points_to(dest: str, link_target: str, src: str) -> bool:
+    return posixpath.normpath(posixpath.join(posixpath.dirname(dest), link_target)) == src
+
+
+def resolved_location(path: str) -> str:
+    """Where ``path`` itself lives with the symlinks of its parents resolved (the last component kept)."""
+    return posixpath.join(os.path.realpath(posixpath.dirname(path)), posixpath.basename(path))
+
+
+def resolution_passes(path: str, location: str) -> bool:
+    """True when resolving ``path`` (following every symlink on the way) reaches ``location``."""
+    pending = [part for part in path.split("/") if part]
+    current = "/"
+    followed = 0
+    while pending:
+        part = pending.pop(0)
+        if part == ".":
+            continue
+        if part == "..":
+            current = posixpath.dirname(current)
+            continue
+        candidate = posixpath.join(current, part)
+        if candidate == location:
+            return True
+        if not os.path.islink(candidate):
+            current = candidate
+            continue
+        followed += 1
+        if followed > MAX_SYMLINK_HOPS:
+            return False
+        target = os.readlink(candidate)
+        current = "/" if target.startswith("/") else current
+        pending = [part for part in target.split("/") if part] + pending
+    return False
+
+
+def missing_parents(dest: str) -> list[str]:
+    missing = []
+    parent = posixpath.dirname(dest)
+    while not os.path.lexists(parent):
+        missing.append(parent)
+        parent = posixpath.dirname(parent)
+    if not os.path.isdir(parent):
+        raise SymlinkError(f"dest: '{parent}' is not a directory, so '{dest}' cannot be created below it")
+    return list(reversed(missing))
+
+
+def check_src(src: str, dest: str, automount_root: str) -> None:
+    letter = drive_letter_of(src, automount_root)
+    if letter and not os.path.isdir(drive_mount_point(letter, automount_root)):
+        raise SymlinkError(
+            f"src: drive {letter}: is not mounted ({drive_mount_point(letter, automount_root)} does not exist); "
+            f"the link to '{src}' would not work"
+        )
+    if resolution_passes(src, resolved_location(dest)):
+        raise SymlinkError(
+            f"dest: '{dest}' is src '{src}' or lies on its path (symlinks resolved); the link would point to itself"
+        )
+
+
+def diff_text(kind: str, target: str | None, ownership: list[str]) -> str:
+    return "\n".join([target if kind == "link" else kind, *ownership]) + "\n"
+
+
+def current_ownership(path: str, owner: str | None, group: str | None, uid: int, gid: int) -> list[str]:
+    """Diff lines for the owner/group asked for, as they are on the link ``path`` now."""
+    status = os.lstat(path)
+    lines = []
+    if owner is not None:
+        lines.append(f"owner: {owner if status.st_uid == uid else user_name(status.st_uid)}")
+    if group is not None:
+        lines.append(f"group: {group if status.st_gid == gid else group_name(status.st_gid)}")
+    return lines
+
+
+def user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def create_link(src: str, dest: str, uid: int, gid: int) -> None:
+    temporary = posixpath.join(posixpath.dirname(dest), f".{posixpath.basename(dest)}.{uuid.uuid4().hex}.wsl_symlink")
+    os.symlink(src, temporary)
+    try:
+        if uid != -1 or gid != -1:
+            os.lchown(temporary, uid, gid)
+        os.replace(temporary, dest)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def make_parents(directories: list[str], uid: int, gid: int) -> None:
+    for directory in directories:
+        os.mkdir(directory)
+        if uid != -1 or gid != -1:
+            os.chown(directory, uid, gid)
+
+
+def slow_paths(dest: str, project_paths: list[str], automount_root: str, windows_mounts: list[str]) -> list[str]:
+    candidates = [resolved_location(dest)]
+    candidates += [os.path.realpath(expand_home(path, "project_paths")) for path in project_paths]
+    return [path for path in candidates if windows_mount_of(path, automount_root, windows_mounts)]
+
+
+def run(module: AnsibleModule) -> dict:
+    params = module.params
+    state = params["state"]
+    try:
+        automount_root = normalize_automount_root(params["automount_root"] or read_automount_root(WSL_CONF_PATH))
+    except WinPathError as error:
+        origin = "automount_root" if params["automount_root"] else f"[automount] root in {WSL_CONF_PATH}"
+        raise SymlinkError(f"{origin}: {error}") from error
+    distro = os.environ.get("WSL_DISTRO_NAME") or None
+    dest = translate(params["dest"], "dest", automount_root, distro)
+    if dest == "/":
+        raise SymlinkError("dest: '/' cannot be a link")
+    src = translate(params["src"], "src", automount_root, distro) if state == "link" else None
+    uid = resolve_id(params["owner"], "owner")
+    gid = resolve_id(params["group"], "group")
+
+    kind, previous_target = describe(dest)
+    result = {
+        "changed": False,
+        "src": src,
+        "dest": dest,
+        "previous_target": previous_target,
+        "automount_root": automount_root,
+        "windows_fs_paths": slow_paths(
+            dest, params["project_paths"], automount_root, read_windows_mounts(PROC_MOUNTS_PATH)
+        ),
+        "created_directories": [],
+    }
+    for path in result["windows_fs_paths"]:
+        module.warn(f"'{path}' is on the Windows file system: {SLOW_ACCESS_ADVICE}")
+
+    if state == "link":
+        check_src(src, dest, automount_root)
+    if kind in ("directory", "file", "special file"):
+        refusal = "never replaces" if state == "link" else "removes only a symbolic link, never"
+        raise SymlinkError(
+            f"dest: '{dest}' is a {kind}, not a symbolic link; wsl_symlink {refusal} a file or a directory "
+            "(move it away first)"
+        )
+
+    if state == "absent":
+        before = diff_text(kind, previous_target, [])
+        if kind == "link":
+            result["changed"] = True
+            if not module.check_mode:
+                os.unlink(dest)
+        return finish(module, result, before, diff_text("absent", None, []))
+
+    if kind == "link" and not points_to(dest, previous_target, src) and not params["force"]:
+        raise SymlinkError(
+            f"dest: '{dest}' is a symbolic link to '{previous_target}', not to '{src}'; set force: true to replace it"
+        )
+    if params["require_target"] and not os.path.exists(src):
+        raise SymlinkError(
+            f"src: '{src}' does not exist; create it first or set require_target: false to link it anyway"
+        )
+    parents_to_make = [] if kind == "link" else missing_parents(dest)
+    if parents_to_make and not params["parents"]:
+        raise SymlinkError(
+            f"dest: the parent directory '{parents_to_make[-1]}' of '{dest}' does not exist; "
+            "create it first or set parents: true"
+        )
+
+    wanted_ownership = [f"{name}: {params[name]}" for name in ("owner", "group") if params[name] is not None]
+    before_ownership = [] if kind == "absent" else current_ownership(dest, params["owner"], params["group"], uid, gid)
+    relink = kind != "link" or not points_to(dest, previous_target, src)
+    chown_only = not relink and before_ownership != wanted_ownership
+    result["changed"] = relink or chown_only
+    result["created_directories"] = parents_to_make
+    if result["changed"] and not module.check_mode:
+        make_parents(parents_to_make, uid, gid)
+        if relink:
+            create_link(src, dest, uid, gid)
+        else:
+            os.lchown(dest, uid, gid)
+    before = diff_text(kind, previous_target, before_ownership)
+    return finish(module, result, before, diff_text("link", src, wanted_ownership))
+
+
+def finish(module: AnsibleModule, result: dict, before: str, after: str) -> dict:
+    if module._diff:
+        result["diff"] = {
+            "before": before,
+            "after": after,
+            "before_header": result["dest"],
+            "after_header": result["dest"],
+        }
+    return result
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec={
+            "src": {"type": "str"},
+            "dest": {"type": "str", "required": True},
+            "state": {"type": "str", "choices": ["link", "absent"], "default": "link"},
+            "force": {"type": "bool", "default": False},
+            "require_target": {"type": "bool", "default": True},
+            "parents": {"type": "bool", "default": False},
+            "owner": {"type": "str"},
+            "group": {"type": "str"},
+            "automount_root": {"type": "str"},
+            "project_paths": {"type": "list", "elements": "str", "default": []},
+        },
+        required_if=[("state", "link", ("src",))],
+        supports_check_mode=True,
+    )
+    try:
+        module.exit_json(**run(module))
+    except SymlinkError as error:
+        module.fail_json(msg=str(error))
+    except OSError as error:
+        module.fail_json(msg=f"cannot change '{error.filename}': {error.strerror}")
+
+
+if __name__ == "__main__":
+    main()

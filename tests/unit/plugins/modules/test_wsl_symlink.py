@@ -1,0 +1,488 @@
+from __future__ import annotations
+
+import grp
+import json
+import os
+import pwd
+from pathlib import Path
+
+import pytest
+from ansible.module_utils.common import warnings as ansible_warnings
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.effective.wsl.plugins.modules import wsl_symlink
+
+NOBODY = pwd.getpwnam("nobody")
+NOGROUP = grp.getgrgid(NOBODY.pw_gid)
+
+
+class Machine:
+    """A distro laid out under tmp_path: <tmp>/mnt/c/Users/Steff/Downloads, <tmp>/home/steff, wsl.conf, mounts."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.mnt = root / "mnt"
+        self.downloads = self.mnt / "c" / "Users" / "Steff" / "Downloads"
+        self.downloads.mkdir(parents=True)
+        (self.downloads / "setup.exe").write_bytes(b"MZ")
+        self.home = root / "home" / "steff"
+        self.home.mkdir(parents=True)
+        self.wsl_conf = root / "wsl.conf"
+        self.proc_mounts = root / "mounts"
+        self.proc_mounts.write_text("/dev/sdc / ext4 rw,relatime 0 0\n")
+
+    @property
+    def link(self) -> Path:
+        return self.home / "downloads"
+
+
+@pytest.fixture
+def machine(tmp_path, monkeypatch):
+    machine = Machine(tmp_path)
+    monkeypatch.setattr(wsl_symlink, "WSL_CONF_PATH", str(machine.wsl_conf))
+    monkeypatch.setattr(wsl_symlink, "PROC_MOUNTS_PATH", str(machine.proc_mounts))
+    monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
+    monkeypatch.setenv("HOME", str(machine.home))
+    monkeypatch.delenv("WSL_DISTRO_NAME", raising=False)
+    # The automount root comes from wsl.conf, as on a real distro.
+    machine.wsl_conf.write_text(f"[automount]\nroot = {machine.mnt}\n")
+    return machine
+
+
+def run(capsys, check_mode=False, diff=False, **args):
+    args = {"_ansible_check_mode": check_mode, "_ansible_diff": diff, **args}
+    with patch_module_args(args), pytest.raises(SystemExit) as exit_info:
+        wsl_symlink.main()
+    result = json.loads(capsys.readouterr().out)
+    result["failed"] = exit_info.value.code != 0
+    return result
+
+
+def tree(path: Path) -> dict[str, str]:
+    """Every entry under path with its link target or file content, to prove nothing changed."""
+    entries = {}
+    for entry in sorted(path.rglob("*")):
+        if entry.is_symlink():
+            entries[str(entry)] = "-> " + os.readlink(entry)
+        elif entry.is_file():
+            entries[str(entry)] = entry.read_bytes().decode("latin-1")
+        else:
+            entries[str(entry)] = "dir"
+    return entries
+
+
+def test_creates_the_downloads_link_from_a_windows_path(machine, capsys):
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest="~/downloads")
+
+    assert not result["failed"], result
+    assert result["changed"] is True
+    assert result["src"] == str(machine.downloads)
+    assert result["dest"] == str(machine.link)
+    assert result["previous_target"] is None
+    assert result["automount_root"] == str(machine.mnt) + "/"
+    assert os.readlink(machine.link) == str(machine.downloads)
+    assert (machine.link / "setup.exe").read_bytes() == b"MZ"
+    assert sorted(p.name for p in machine.home.iterdir()) == ["downloads"]  # no temporary name left
+
+
+def test_second_run_changes_nothing(machine, capsys):
+    run(capsys, src="c:/Users/Steff/Downloads/", dest="~/downloads")
+    before = os.lstat(machine.link)
+
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest=str(machine.link), diff=True)
+
+    assert result["changed"] is False
+    assert result["previous_target"] == str(machine.downloads)
+    assert result["diff"]["before"] == result["diff"]["after"] == f"{machine.downloads}\n"
+    assert os.lstat(machine.link).st_ino == before.st_ino
+
+
+def test_a_link_written_differently_to_the_same_place_is_kept(machine, capsys):
+    os.symlink(f"{machine.downloads}/", machine.link)
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest=str(machine.link))
+    assert result["changed"] is False
+    assert os.readlink(machine.link) == f"{machine.downloads}/"
+
+
+def test_relative_link_to_the_same_place_is_kept(machine, capsys):
+    os.symlink(os.path.relpath(machine.downloads, machine.home), machine.link)
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest=str(machine.link))
+    assert result["changed"] is False
+
+
+def test_check_mode_creates_nothing(machine, capsys):
+    before = tree(machine.root)
+    result = run(
+        capsys,
+        check_mode=True,
+        diff=True,
+        src="C:\\Users\\Steff\\Downloads",
+        dest="~/links/win/downloads",
+        parents=True,
+    )
+
+    assert result["changed"] is True
+    assert result["created_directories"] == [str(machine.home / "links"), str(machine.home / "links" / "win")]
+    assert result["diff"] == {
+        "before": "absent\n",
+        "after": f"{machine.downloads}\n",
+        "before_header": str(machine.home / "links" / "win" / "downloads"),
+        "after_header": str(machine.home / "links" / "win" / "downloads"),
+    }
+    assert tree(machine.root) == before
+
+
+def test_parents_are_created_with_the_owner(machine, capsys):
+    dest = machine.home / "links" / "downloads"
+    result = run(
+        capsys, src="C:\\Users\\Steff\\Downloads", dest=str(dest), parents=True, owner="nobody", group=NOGROUP.gr_name
+    )
+
+    assert result["changed"] is True
+    assert result["created_directories"] == [str(machine.home / "links")]
+    assert os.readlink(dest) == str(machine.downloads)
+    assert (os.lstat(dest).st_uid, os.lstat(dest).st_gid) == (NOBODY.pw_uid, NOGROUP.gr_gid)
+    links_dir = os.stat(machine.home / "links")
+    assert (links_dir.st_uid, links_dir.st_gid) == (NOBODY.pw_uid, NOGROUP.gr_gid)
+
+
+def test_missing_parent_is_an_error_without_parents(machine, capsys):
+    before = tree(machine.root)
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest=str(machine.home / "links" / "downloads"))
+    assert result["failed"]
+    assert result["msg"] == (
+        f"dest: the parent directory '{machine.home / 'links'}' of '{machine.home / 'links' / 'downloads'}' "
+        "does not exist; create it first or set parents: true"
+    )
+    assert tree(machine.root) == before
+
+
+def test_parent_that_is_a_file_is_an_error(machine, capsys):
+    (machine.home / "notes").write_text("x")
+    result = run(
+        capsys, src="C:\\Users\\Steff\\Downloads", dest=str(machine.home / "notes" / "downloads"), parents=True
+    )
+    assert result["failed"]
+    assert "is not a directory" in result["msg"]
+    assert (machine.home / "notes").read_text() == "x"
+
+
+def test_a_link_elsewhere_is_an_error_without_force(machine, capsys):
+    old = machine.mnt / "c" / "Users" / "Steff" / "OldDownloads"
+    old.mkdir()
+    os.symlink(old, machine.link)
+
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest=str(machine.link))
+
+    assert result["failed"]
+    assert result["msg"] == (
+        f"dest: '{machine.link}' is a symbolic link to '{old}', not to '{machine.downloads}'; "
+        "set force: true to replace it"
+    )
+    assert os.readlink(machine.link) == str(old)
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_force_replaces_a_link_elsewhere(machine, capsys, dangling):
+    old = machine.mnt / "c" / "Users" / "Steff" / "OldDownloads"
+    if not dangling:
+        old.mkdir()
+    os.symlink(old, machine.link)
+
+    result = run(capsys, diff=True, src="C:\\Users\\Steff\\Downloads", dest=str(machine.link), force=True)
+
+    assert result["changed"] is True
+    assert result["previous_target"] == str(old)
+    assert result["diff"]["before"] == f"{old}\n"
+    assert result["diff"]["after"] == f"{machine.downloads}\n"
+    assert os.readlink(machine.link) == str(machine.downloads)
+    assert sorted(p.name for p in machine.home.iterdir()) == ["downloads"]
+
+
+def test_force_in_check_mode_keeps_the_old_link(machine, capsys):
+    os.symlink("/nowhere", machine.link)
+    result = run(capsys, check_mode=True, src="C:\\Users\\Steff\\Downloads", dest=str(machine.link), force=True)
+    assert result["changed"] is True
+    assert os.readlink(machine.link) == "/nowhere"
+
+
+@pytest.mark.parametrize("force", [False, True])
+@pytest.mark.parametrize("state", ["link", "absent"])
+@pytest.mark.parametrize("kind", ["file", "empty directory", "directory"])
+def test_files_and_directories_are_never_replaced_or_removed(machine, capsys, force, state, kind):
+    if kind == "file":
+        machine.link.write_bytes(b"keep me\r\n")
+    else:
+        machine.link.mkdir()
+        if kind == "directory":
+            (machine.link / "photo.jpg").write_bytes(b"\xff\xd8")
+    before = tree(machine.root)
+
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest="~/downloads", force=force, state=state)
+
+    assert result["failed"]
+    shown = "file" if kind == "file" else "directory"
+    assert result["msg"].startswith(f"dest: '{machine.link}' is a {shown}, not a symbolic link; wsl_symlink ")
+    assert tree(machine.root) == before
+
+
+def test_absent_removes_only_the_link(machine, capsys):
+    os.symlink(machine.downloads, machine.link)
+    result = run(capsys, diff=True, dest="~/downloads", state="absent")
+
+    assert result["changed"] is True
+    assert result["previous_target"] == str(machine.downloads)
+    assert result["src"] is None
+    assert result["diff"]["before"] == f"{machine.downloads}\n"
+    assert result["diff"]["after"] == "absent\n"
+    assert not os.path.lexists(machine.link)
+    assert (machine.downloads / "setup.exe").read_bytes() == b"MZ"
+
+
+def test_absent_in_check_mode_keeps_the_link(machine, capsys):
+    os.symlink(machine.downloads, machine.link)
+    result = run(capsys, check_mode=True, dest="~/downloads", state="absent")
+    assert result["changed"] is True
+    assert os.readlink(machine.link) == str(machine.downloads)
+
+
+def test_absent_when_nothing_is_there(machine, capsys):
+    result = run(capsys, dest="~/downloads", state="absent")
+    assert result["changed"] is False
+    assert result["previous_target"] is None
+
+
+def test_owner_and_group_are_set_on_the_link_itself(machine, capsys):
+    result = run(
+        capsys, src="C:\\Users\\Steff\\Downloads", dest="~/downloads", owner="nobody", group=str(NOGROUP.gr_gid)
+    )
+    assert result["changed"] is True
+    status = os.lstat(machine.link)
+    assert (status.st_uid, status.st_gid) == (NOBODY.pw_uid, NOGROUP.gr_gid)
+    assert os.stat(machine.downloads).st_uid == 0  # the target is not touched
+
+    again = run(
+        capsys, src="C:\\Users\\Steff\\Downloads", dest="~/downloads", owner=str(NOBODY.pw_uid), group=NOGROUP.gr_name
+    )
+    assert again["changed"] is False
+
+
+def test_owner_change_only(machine, capsys):
+    os.symlink(machine.downloads, machine.link)
+    inode = os.lstat(machine.link).st_ino
+
+    result = run(capsys, diff=True, src="C:\\Users\\Steff\\Downloads", dest="~/downloads", owner="nobody")
+
+    assert result["changed"] is True
+    assert result["diff"]["before"] == f"{machine.downloads}\nowner: root\n"
+    assert result["diff"]["after"] == f"{machine.downloads}\nowner: nobody\n"
+    assert os.lstat(machine.link).st_uid == NOBODY.pw_uid
+    assert os.lstat(machine.link).st_ino == inode
+
+
+def test_owner_change_in_check_mode(machine, capsys):
+    os.symlink(machine.downloads, machine.link)
+    result = run(capsys, check_mode=True, src="C:\\Users\\Steff\\Downloads", dest="~/downloads", owner="nobody")
+    assert result["changed"] is True
+    assert os.lstat(machine.link).st_uid == 0
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("owner", "no-such-user-x", "owner: there is no user 'no-such-user-x' on the target"),
+        ("group", "no-such-group-x", "group: there is no group 'no-such-group-x' on the target"),
+    ],
+)
+def test_unknown_owner_or_group(machine, capsys, option, value, message):
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest="~/downloads", **{option: value})
+    assert result["failed"]
+    assert result["msg"].startswith(message)
+    assert not os.path.lexists(machine.link)
+
+
+@pytest.mark.parametrize(
+    ("src", "message"),
+    [
+        ("Users\\Steff\\Downloads", "src: path 'Users\\Steff\\Downloads' is relative"),
+        ("downloads", "src: path 'downloads' is relative"),
+        ("\\\\fileserver\\share\\Downloads", "src: path '\\\\fileserver\\share\\Downloads' is a UNC share"),
+        (
+            "%USERPROFILE%\\Downloads",
+            "src: path '%USERPROFILE%\\Downloads' contains the unexpanded Windows environment variable %USERPROFILE%; "
+            "expand it first, for example with the real folder from the wsl_host facts known_folders",
+        ),
+        ("\\\\?\\C:\\Users", "src: path '\\\\?\\C:\\Users' is a Windows device path"),
+        ("1:\\Users", "src: drive letter '1' in path '1:\\Users' is not a letter A-Z"),
+        ("C:\\Users\\Steff\\Nowhere", "src: '{mnt}/c/Users/Steff/Nowhere' does not exist; create it first or set"),
+        ("Z:\\Data", "src: drive Z: is not mounted ({mnt}/z does not exist)"),
+        ("~nosuchuser-x/Downloads", "src: cannot expand '~nosuchuser-x/Downloads': there is no user 'nosuchuser-x'"),
+    ],
+)
+def test_bad_src_fails_and_changes_nothing(machine, capsys, src, message):
+    before = tree(machine.root)
+    result = run(capsys, src=src, dest="~/downloads")
+    assert result["failed"]
+    assert result["msg"].startswith(message.format(mnt=machine.mnt)), result["msg"]
+    assert tree(machine.root) == before
+
+
+def test_unmounted_drive_is_an_error_even_without_require_target(machine, capsys):
+    result = run(capsys, src="Z:\\Data", dest="~/data", require_target=False)
+    assert result["failed"]
+    assert result["msg"].startswith(f"src: drive Z: is not mounted ({machine.mnt}/z does not exist)")
+    assert not os.path.lexists(machine.home / "data")
+
+
+def test_without_require_target_a_missing_folder_on_a_mounted_drive_is_linked(machine, capsys):
+    result = run(capsys, src="C:\\Users\\Steff\\Later", dest="~/later", require_target=False)
+    assert result["changed"] is True
+    assert os.readlink(machine.home / "later") == str(machine.mnt / "c" / "Users" / "Steff" / "Later")
+
+
+def test_wsl_path_of_another_distro_is_refused(machine, capsys, monkeypatch):
+    monkeypatch.setenv("WSL_DISTRO_NAME", "Ubuntu")
+    result = run(capsys, src="\\\\wsl$\\Debian\\home\\steff", dest="~/debian")
+    assert result["failed"]
+    assert "is in distro 'Debian', not in this distro 'Ubuntu'" in result["msg"]
+
+
+def test_wsl_path_of_this_distro_is_translated(machine, capsys, monkeypatch):
+    monkeypatch.setenv("WSL_DISTRO_NAME", "Ubuntu")
+    target = machine.root / "srv"
+    target.mkdir()
+    result = run(capsys, src=f"\\\\wsl.localhost\\ubuntu{str(target).replace('/', chr(92))}", dest="~/srv")
+    assert result["src"] == str(target)
+    assert os.readlink(machine.home / "srv") == str(target)
+
+
+def test_dest_equal_to_src_is_refused(machine, capsys):
+    before = tree(machine.root)
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest=str(machine.downloads) + "/")
+    assert result["failed"]
+    assert result["msg"] == (
+        f"dest: '{machine.downloads}' is src '{machine.downloads}' or lies on its path (symlinks resolved); "
+        "the link would point to itself"
+    )
+    assert tree(machine.root) == before
+
+
+def test_dest_reached_from_src_through_symlinks_is_refused(machine, capsys):
+    # ~/alias -> ~/downloads: linking ~/downloads to ~/alias/inbox would make a loop.
+    os.symlink(machine.link, machine.home / "alias")
+    result = run(capsys, src=str(machine.home / "alias" / "inbox"), dest="~/downloads", require_target=False)
+    assert result["failed"]
+    assert "lies on its path (symlinks resolved)" in result["msg"]
+    assert not os.path.lexists(machine.link)
+
+
+def test_dest_equal_to_src_through_a_parent_symlink_is_refused(machine, capsys):
+    os.symlink(machine.downloads.parent, machine.home / "winhome")
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest=str(machine.home / "winhome" / "Downloads"))
+    assert result["failed"]
+    assert "the link would point to itself" in result["msg"]
+
+
+def test_relative_dest_is_refused(machine, capsys):
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest="downloads")
+    assert result["failed"]
+    assert result["msg"].startswith("dest: path 'downloads' is relative")
+
+
+def test_state_link_needs_src(machine, capsys):
+    result = run(capsys, dest="~/downloads")
+    assert result["failed"]
+    assert "state is link but all of the following are missing: src" in result["msg"]
+
+
+def test_automount_root_from_wsl_conf_is_honoured(machine, capsys):
+    win = machine.root / "win"
+    (win / "d" / "Shared").mkdir(parents=True)
+    machine.wsl_conf.write_text(f"[boot]\nsystemd = true\n\n[automount]\nenabled = true\nroot = {win}\n")
+
+    result = run(capsys, src="D:\\Shared", dest="~/shared")
+
+    assert result["automount_root"] == f"{win}/"
+    assert os.readlink(machine.home / "shared") == str(win / "d" / "Shared")
+
+
+def test_explicit_automount_root_overrides_wsl_conf(machine, capsys):
+    machine.wsl_conf.write_text("[automount]\nroot = /elsewhere/\n")
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest="~/downloads", automount_root=str(machine.mnt))
+    assert result["src"] == str(machine.downloads)
+
+
+def test_without_wsl_conf_the_root_is_mnt(machine, capsys):
+    machine.wsl_conf.unlink()
+    result = run(capsys, src="Q:\\x", dest="~/q", require_target=False)
+    assert result["failed"]
+    assert result["msg"].startswith("src: drive Q: is not mounted (/mnt/q does not exist)")
+
+
+@pytest.mark.parametrize(
+    ("conf", "automount_root", "message"),
+    [
+        ("[automount]\nroot = win\n", None, "[automount] root in {conf}: automount root must be an absolute"),
+        ("", "relative/root", "automount_root: automount root must be an absolute Linux path such as '/mnt/'"),
+    ],
+)
+def test_bad_automount_root(machine, capsys, conf, automount_root, message):
+    machine.wsl_conf.write_text(conf)
+    args = {"automount_root": automount_root} if automount_root else {}
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest="~/downloads", **args)
+    assert result["failed"]
+    assert result["msg"].startswith(message.format(conf=machine.wsl_conf)), result["msg"]
+
+
+def test_no_warning_for_a_link_in_the_linux_home(machine, capsys):
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest="~/downloads", project_paths=["~"])
+    assert result["windows_fs_paths"] == []
+    assert "warnings" not in result
+
+
+def test_warns_when_dest_or_project_paths_are_on_windows(machine, capsys):
+    (machine.mnt / "c" / "src").mkdir()
+    os.symlink(machine.mnt / "c" / "src", machine.home / "src")  # code "in the home" that really is on C:
+    drvfs = machine.root / "data"
+    drvfs.mkdir()
+    machine.proc_mounts.write_text(
+        "/dev/sdc / ext4 rw,relatime 0 0\n"
+        f"D:\\134 {drvfs} 9p rw,noatime,aname=drvfs;path=D:\\;uid=1000;gid=1000,trans=fd 0 0\n"
+    )
+
+    result = run(
+        capsys,
+        src=str(machine.home),
+        dest="C:\\Users\\Steff\\Downloads\\wsl-home",
+        project_paths=["~/src", str(drvfs / "project"), "~"],
+    )
+
+    link_on_c = str(machine.downloads / "wsl-home")
+    assert result["windows_fs_paths"] == [link_on_c, str(machine.mnt / "c" / "src"), str(drvfs / "project")]
+    # ansible-core 2.19 modules report warnings as structured events; the controller prints their msg.
+    messages = [warning["event"]["msg"] for warning in result["warnings"]]
+    assert len(messages) == 3
+    assert messages[0].startswith(f"'{link_on_c}' is on the Windows file system: access across")
+    assert "git status there can take half a minute" in messages[0]
+    assert messages[2].startswith(f"'{drvfs / 'project'}' is on the Windows file system")
+    assert os.readlink(link_on_c) == str(machine.home)
+
+
+def test_failed_rename_leaves_dest_and_no_temporary_link(machine, capsys, monkeypatch):
+    os.symlink("/old/target", machine.link)
+
+    def failing_replace(source, target):
+        raise PermissionError(13, "Permission denied", target)
+
+    monkeypatch.setattr(wsl_symlink.os, "replace", failing_replace)
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest="~/downloads", force=True)
+
+    assert result["failed"]
+    assert result["msg"] == f"cannot change '{machine.link}': Permission denied"
+    assert os.readlink(machine.link) == "/old/target"
+    assert sorted(p.name for p in machine.home.iterdir()) == ["downloads"]
+
+
+def test_expand_home_of_another_user():
+    assert wsl_symlink.expand_home("~root/x", "dest") == os.path.join(pwd.getpwnam("root").pw_dir, "x")
+    assert wsl_symlink.expand_home("/abs", "dest") == "/abs"
