@@ -1,0 +1,217 @@
+#!powershell
+
+# Copyright: (c) 2026, effective.wsl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+#AnsibleRequires -CSharpUtil Ansible.Basic
+
+# The action plugin of the same name (plugins/action/hyperv_firewall_rule.py) validates every option
+# and sends the values in the spelling Get-NetFirewallHyperVRule prints. Options starting with '_'
+# are wire-only, filled by that action plugin and not documented:
+#   _properties           cmdlet property -> canonical value to enforce (only what the user gave)
+#   _create_properties    values given to New-NetFirewallHyperVRule only (its required -DisplayName)
+#   _aliases              cmdlet property -> @{ other printed spelling (lower-case) -> canonical spelling }
+#   _set_parameter_names  cmdlet property -> Set-NetFirewallHyperVRule parameter, where the names differ
+# This script reads, compares strings in one loop and writes; it returns raw property values and
+# the action plugin interprets them.
+
+$spec = @{
+    options = @{
+        name = @{ type = 'str'; required = $true }
+        display_name = @{ type = 'str' }
+        state = @{ type = 'str'; default = 'present'; choices = @('present', 'absent') }
+        enabled = @{ type = 'bool' }
+        direction = @{ type = 'str'; choices = @('inbound', 'outbound') }
+        action = @{ type = 'str'; choices = @('allow', 'block') }
+        protocol = @{ type = 'str' }
+        local_ports = @{ type = 'list'; elements = 'str' }
+        remote_ports = @{ type = 'list'; elements = 'str' }
+        local_addresses = @{ type = 'list'; elements = 'str' }
+        remote_addresses = @{ type = 'list'; elements = 'str' }
+        profiles = @{ type = 'list'; elements = 'str'; choices = @('any', 'domain', 'private', 'public') }
+        vm_creator_id = @{ type = 'str'; default = '{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}' }
+        _properties = @{ type = 'dict'; default = @{} }
+        _create_properties = @{ type = 'dict'; default = @{} }
+        _aliases = @{ type = 'dict'; default = @{} }
+        _set_parameter_names = @{ type = 'dict'; default = @{} }
+    }
+    supports_check_mode = $true
+}
+$module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
+
+$name = $module.Params.name
+$state = $module.Params.state
+$desired = $module.Params._properties
+$createProperties = $module.Params._create_properties
+$aliases = $module.Params._aliases
+$setParameterNames = $module.Params._set_parameter_names
+
+# Output properties of Get-NetFirewallHyperVRule and Get-NetFirewallHyperVProfile (wsl-reference §4.2).
+$ruleProperties = @('Name', 'DisplayName', 'Direction', 'Action', 'Enabled', 'Protocol', 'LocalPorts', 'RemotePorts',
+    'LocalAddresses', 'RemoteAddresses', 'Profiles', 'VMCreatorId', 'EnforcementStatus', 'PolicyStoreSourceType')
+$profileProperties = @('Name', 'Profile', 'Enabled', 'DefaultInboundAction', 'DefaultOutboundAction',
+    'AllowLocalFirewallRules')
+
+Function Get-RawProperty {
+    # The named properties as printed: a string, a list of strings, or null.
+    param($InputObject, [string[]]$Property)
+    $raw = @{}
+    foreach ($propertyName in $Property) {
+        $value = $InputObject.$propertyName
+        if ($value -is [System.Array]) {
+            $raw[$propertyName] = @($value | ForEach-Object { [string]$_ })
+        }
+        elseif ($null -ne $value) {
+            $raw[$propertyName] = [string]$value
+        }
+        else {
+            $raw[$propertyName] = $null
+        }
+    }
+    $raw
+}
+
+Function Get-ComparisonKey {
+    # One normalisation for every property: each element as a trimmed string, mapped through the
+    # spellings the action plugin declared equivalent, lower-cased, sorted and joined.
+    param($Value, $Spelling)
+    $texts = @()
+    foreach ($item in @($Value)) {
+        if ($null -eq $item) {
+            continue
+        }
+        $text = ([string]$item).Trim()
+        if ($null -ne $Spelling -and $Spelling.ContainsKey($text.ToLowerInvariant())) {
+            $text = [string]$Spelling[$text.ToLowerInvariant()]
+        }
+        $texts += $text.ToLowerInvariant()
+    }
+    (@($texts) | Sort-Object) -join "`n"
+}
+
+Function Get-Entry {
+    param($Dictionary, [string]$Key)
+    if ($null -ne $Dictionary -and $Dictionary.ContainsKey($Key)) {
+        return $Dictionary[$Key]
+    }
+    $null
+}
+
+# wsl-reference §4.1: rules named WslCore* are WSL's own; never touch them.
+if ($name.StartsWith('WslCore', [System.StringComparison]::OrdinalIgnoreCase)) {
+    $module.FailJson("Refusing to manage the rule '$name': rules named WslCore* belong to WSL itself")
+}
+# wsl-reference §4.1: the cmdlets exist from Windows 11 22H2 (build 22621.2428) only.
+if (-not (Get-Command -Name 'Get-NetFirewallHyperVRule' -ErrorAction SilentlyContinue)) {
+    $module.FailJson('Get-NetFirewallHyperVRule is not available: the Hyper-V firewall needs Windows 11 22H2 build 22621.2428 or later')
+}
+
+$existing = @(Get-NetFirewallHyperVRule -Name $name -ErrorAction SilentlyContinue)
+if ($existing.Count -gt 1) {
+    $module.FailJson("$($existing.Count) Hyper-V firewall rules match the name '$name'; expected at most one")
+}
+$before = $null
+if ($existing.Count -eq 1) {
+    $before = Get-RawProperty -InputObject $existing[0] -Property $ruleProperties
+}
+
+$operation = 'none'
+$changedProperties = @()
+try {
+    if ($state -eq 'absent') {
+        if ($null -ne $before) {
+            # wsl-reference §4.2: Remove-NetFirewallHyperVRule without -Name removes every rule.
+            Remove-NetFirewallHyperVRule -Name $name -WhatIf:$module.CheckMode
+            $operation = 'remove'
+        }
+    }
+    elseif ($null -eq $before) {
+        $parameters = @{ Name = $name }
+        foreach ($entry in $createProperties.GetEnumerator()) {
+            $parameters[$entry.Key] = $entry.Value
+        }
+        foreach ($entry in $desired.GetEnumerator()) {
+            $parameters[$entry.Key] = $entry.Value
+            $changedProperties += $entry.Key
+        }
+        New-NetFirewallHyperVRule @parameters -WhatIf:$module.CheckMode | Out-Null
+        $operation = 'create'
+    }
+    else {
+        $parameters = @{}
+        foreach ($entry in $desired.GetEnumerator()) {
+            $observedKey = Get-ComparisonKey -Value $existing[0].($entry.Key) -Spelling (Get-Entry -Dictionary $aliases -Key $entry.Key)
+            $desiredKey = Get-ComparisonKey -Value $entry.Value -Spelling $null
+            if ($observedKey -ne $desiredKey) {
+                $parameterName = Get-Entry -Dictionary $setParameterNames -Key $entry.Key
+                if ($null -eq $parameterName) {
+                    $parameterName = $entry.Key
+                }
+                $parameters[$parameterName] = $entry.Value
+                $changedProperties += $entry.Key
+            }
+        }
+        if ($changedProperties.Count -gt 0) {
+            Set-NetFirewallHyperVRule -Name $name @parameters -WhatIf:$module.CheckMode
+            $operation = 'update'
+        }
+    }
+}
+catch {
+    $module.FailJson("Failed to $state the Hyper-V firewall rule '$name': $($_.Exception.Message)", $_)
+}
+
+$after = $before
+if ($operation -ne 'none' -and -not $module.CheckMode) {
+    $after = $null
+    $current = @(Get-NetFirewallHyperVRule -Name $name -ErrorAction SilentlyContinue)
+    if ($current.Count -eq 1) {
+        $after = Get-RawProperty -InputObject $current[0] -Property $ruleProperties
+    }
+}
+elseif ($operation -eq 'remove') {
+    $after = $null
+}
+elseif ($operation -ne 'none') {
+    # Check mode: the prediction is the current rule with the requested values laid over it.
+    $after = @{ Name = $name }
+    if ($null -ne $before) {
+        foreach ($entry in $before.GetEnumerator()) {
+            $after[$entry.Key] = $entry.Value
+        }
+    }
+    else {
+        foreach ($entry in $createProperties.GetEnumerator()) {
+            $after[$entry.Key] = $entry.Value
+        }
+    }
+    foreach ($entry in $desired.GetEnumerator()) {
+        $after[$entry.Key] = $entry.Value
+    }
+}
+
+# The per-profile settings of the rule's VM creator, read from the effective policy; the action plugin
+# warns when AllowLocalFirewallRules is False there (local rules are then silently not applied).
+$profiles = @()
+$profileReadError = $null
+if ($state -eq 'present') {
+    try {
+        foreach ($hyperVProfile in @(Get-NetFirewallHyperVProfile -All -PolicyStore ActiveStore -ErrorAction Stop)) {
+            $profiles += Get-RawProperty -InputObject $hyperVProfile -Property $profileProperties
+        }
+    }
+    catch {
+        $profileReadError = $_.Exception.Message
+    }
+}
+
+$module.Result.changed = $operation -ne 'none'
+$module.Result.operation = $operation
+$module.Result.changed_properties = $changedProperties
+$module.Result.raw_before = $before
+$module.Result.raw_after = $after
+$module.Result.raw_profiles = $profiles
+$module.Result.profile_read_error = $profileReadError
+$module.Diff.before = $before
+$module.Diff.after = $after
+$module.ExitJson()

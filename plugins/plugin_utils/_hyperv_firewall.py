@@ -1,0 +1,706 @@
+# Copyright: (c) 2026, effective.wsl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Hyper-V firewall engine: canonicalise task options, interpret raw cmdlet output.
+
+Private to effective.wsl (controller side only); it may change at any time.
+
+Two directions, both pure functions over plain data:
+
+* ``build_rule_request`` / ``build_vm_setting_request`` turn the task options into the wire
+  arguments of the ``.ps1`` modules. Every value is validated and written in the spelling the
+  NetSecurity cmdlets themselves print (``TCP``, ``Inbound``, ``'True'``, ``'{GUID}'``), so the
+  ``.ps1`` compares strings in one generic loop.
+* ``interpret_rule`` / ``interpret_vm_setting`` / ``interpret_profile`` turn the raw property
+  values the ``.ps1`` read back (strings or lists of strings) into the option vocabulary of the
+  modules, for ``before``/``after``, the returned facts and the warnings.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+# wsl-reference §4.1: the VMCreatorId under which WSL registers with the Hyper-V firewall.
+WSL_VM_CREATOR_ID = "{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}"
+
+# wsl-reference §4.1: WSL's own rules ("WslCore-…-1-{guid}") must never be managed or deleted.
+PROTECTED_RULE_PREFIX = "WslCore"
+
+# wsl-reference §4.2: protocol names the cmdlets accept and print; any other protocol is a number.
+PROTOCOL_NUMBERS = {"tcp": 6, "udp": 17, "icmpv4": 1, "icmpv6": 58}
+PROTOCOL_SPELLING = {6: "TCP", 17: "UDP", 1: "ICMPv4", 58: "ICMPv6"}
+PORT_PROTOCOLS = ("TCP", "UDP")
+
+# The cmdlets print an unrestricted condition as "Any" (wsl-reference §4.2).
+ANY = "Any"
+
+DIRECTIONS = {"inbound": "Inbound", "outbound": "Outbound"}
+RULE_ACTIONS = {"allow": "Allow", "block": "Block"}
+DEFAULT_ACTIONS = {"allow": "Allow", "block": "Block", "not_configured": "NotConfigured"}
+# wsl-reference §4.2: -Profiles is a flags enum; its printed form lists the set flags in this order.
+PROFILE_ORDER = ("Domain", "Private", "Public")
+PROFILE_CHOICES = ("any", "domain", "private", "public")
+
+RULE_STATES = ("present", "absent")
+
+# Option -> cmdlet property of MSFT_NetFirewallHyperVRule (same name for New-/Set- parameters,
+# except DisplayName, which Set- calls -NewDisplayName).
+RULE_PROPERTY_OF_OPTION = {
+    "display_name": "DisplayName",
+    "enabled": "Enabled",
+    "direction": "Direction",
+    "action": "Action",
+    "protocol": "Protocol",
+    "local_ports": "LocalPorts",
+    "remote_ports": "RemotePorts",
+    "local_addresses": "LocalAddresses",
+    "remote_addresses": "RemoteAddresses",
+    "profiles": "Profiles",
+    "vm_creator_id": "VMCreatorId",
+}
+RULE_SET_PARAMETER_NAMES = {"DisplayName": "NewDisplayName"}
+RULE_OPTIONS = ("name", "state", *RULE_PROPERTY_OF_OPTION)
+
+VM_SETTING_PROPERTY_OF_OPTION = {
+    "enabled": "Enabled",
+    "default_inbound_action": "DefaultInboundAction",
+    "default_outbound_action": "DefaultOutboundAction",
+    "loopback_enabled": "LoopbackEnabled",
+    "allow_host_policy_merge": "AllowHostPolicyMerge",
+}
+PROFILE_PROPERTY_OF_OPTION = {"allow_local_firewall_rules": "AllowLocalFirewallRules"}
+VM_SETTING_OPTIONS = ("vm_creator_id", *VM_SETTING_PROPERTY_OF_OPTION, *PROFILE_PROPERTY_OF_OPTION)
+
+# Properties the .ps1 reads back, per cmdlet noun (wsl-reference §4.2, "Output properties").
+VM_SETTING_REPORT = ("Name", *VM_SETTING_PROPERTY_OF_OPTION.values())
+PROFILE_REPORT = (
+    "Name",
+    "Profile",
+    "Enabled",
+    "DefaultInboundAction",
+    "DefaultOutboundAction",
+    "AllowLocalFirewallRules",
+)
+ENFORCEMENT_PROBLEMS = ("ParsingError", "Error")
+
+_GUID_RE = re.compile(r"^(\{)?[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}(?(1)\})$")
+_PORT_RANGE_RE = re.compile(r"^(\d+)\s*-\s*(\d+)$")
+_NAME_WILDCARDS = "*?[]"
+_TRUE_WORDS = ("yes", "on", "1", "true", "y", "t")
+_FALSE_WORDS = ("no", "off", "0", "false", "n", "f")
+
+
+class FirewallOptionError(ValueError):
+    """A task option has a value the Hyper-V firewall cmdlets would not accept."""
+
+
+def _describe(value):
+    return repr(value) if isinstance(value, str) else f"{value!r} ({type(value).__name__})"
+
+
+def _as_list(option, value):
+    """Accept a list or a comma-separated string (as Ansible's ``type: list`` does)."""
+    if isinstance(value, str):
+        items = [item.strip() for item in value.split(",")]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        items = [value]
+    else:
+        raise FirewallOptionError(f"{option}: expected a list, got {_describe(value)}")
+    if not items or items == [""]:
+        raise FirewallOptionError(f"{option}: empty list; give at least one value, or 'any' for no restriction")
+    return items
+
+
+def canonical_name(value):
+    """The rule name is the only stable key (``-Name``); it must be a plain, non-wildcard string."""
+    if not isinstance(value, str) or not value.strip():
+        raise FirewallOptionError(f"name: expected a non-empty string, got {_describe(value)}")
+    if value != value.strip():
+        raise FirewallOptionError(f"name: {value!r} has leading or trailing white space; give the exact rule name")
+    wildcards = sorted({char for char in value if char in _NAME_WILDCARDS})
+    if wildcards:
+        # -Name may be treated as a wildcard pattern by Get-/Remove-: one '*' would select every rule.
+        raise FirewallOptionError(
+            f"name: {value!r} contains the wildcard character(s) {' '.join(wildcards)}; a rule name must be literal"
+        )
+    if value.lower().startswith(PROTECTED_RULE_PREFIX.lower()):
+        raise FirewallOptionError(
+            f"name: {value!r} starts with {PROTECTED_RULE_PREFIX!r}; rules named {PROTECTED_RULE_PREFIX}* belong to "
+            "WSL itself and are never managed (wsl-reference §4.1)"
+        )
+    return value
+
+
+def canonical_text(option, value):
+    if not isinstance(value, str) or not value.strip():
+        raise FirewallOptionError(f"{option}: expected a non-empty string, got {_describe(value)}")
+    return value
+
+
+def canonical_guid(option, value):
+    """A VMCreatorId as the cmdlets want it: braced and upper-case (wsl-reference §4.2, quoted when passed)."""
+    if not isinstance(value, str) or not _GUID_RE.match(value.strip()):
+        raise FirewallOptionError(
+            f"{option}: {_describe(value)} is not a GUID; expected 8-4-4-4-12 hex digits, with or without braces, "
+            f"e.g. {WSL_VM_CREATOR_ID} (WSL)"
+        )
+    return "{" + value.strip().strip("{}").upper() + "}"
+
+
+def canonical_bool(option, value):
+    """``Enabled``-like parameters are enums, not booleans: the strings "True"/"False" (wsl-reference §4.2)."""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    word = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if word in _TRUE_WORDS:
+        return "True"
+    if word in _FALSE_WORDS:
+        return "False"
+    raise FirewallOptionError(f"{option}: {_describe(value)} is not a boolean; expected true or false")
+
+
+def canonical_choice(option, value, choices):
+    """Map a case-insensitive choice to the cmdlet's enum spelling; the error lists the allowed values."""
+    key = value.strip().lower() if isinstance(value, str) else None
+    if key not in choices:
+        raise FirewallOptionError(f"{option}: {_describe(value)} is not one of {', '.join(choices)}")
+    return choices[key]
+
+
+def canonical_protocol(value):
+    """``tcp``/``udp``/``icmpv4``/``icmpv6``/``any`` or 0-255, spelt as Get-NetFirewallHyperVRule prints it."""
+    allowed = "tcp, udp, icmpv4, icmpv6, any, or a protocol number 0-255"
+    if isinstance(value, bool):
+        raise FirewallOptionError(f"protocol: {_describe(value)} is not a protocol; expected {allowed}")
+    text = str(value).strip().lower() if isinstance(value, (str, int)) else ""
+    if text == "any":
+        return ANY
+    if text in PROTOCOL_NUMBERS:
+        return PROTOCOL_SPELLING[PROTOCOL_NUMBERS[text]]
+    if text.isdigit() and int(text) <= 255:
+        number = int(text)
+        return PROTOCOL_SPELLING.get(number, str(number))
+    raise FirewallOptionError(f"protocol: {_describe(value)} is not a protocol; expected {allowed}")
+
+
+def _parse_port(option, item):
+    allowed = "expected a port 1-65535, a range 'low-high' or 'any'"
+    if isinstance(item, bool) or not isinstance(item, (int, str)):
+        raise FirewallOptionError(f"{option}: {_describe(item)} is not a port; {allowed}")
+    text = str(item).strip()
+    match = _PORT_RANGE_RE.match(text)
+    if match:
+        low, high = int(match.group(1)), int(match.group(2))
+    elif text.isdigit():
+        low = high = int(text)
+    else:
+        raise FirewallOptionError(f"{option}: {_describe(item)} is not a port; {allowed}")
+    for port in (low, high):
+        if not 1 <= port <= 65535:
+            raise FirewallOptionError(f"{option}: {_describe(item)}: port {port} is out of range; {allowed}")
+    if low > high:
+        raise FirewallOptionError(f"{option}: {_describe(item)}: range starts above its end; {allowed}")
+    return low, high
+
+
+def canonical_ports(option, value):
+    """Sorted, de-duplicated ports with overlapping or adjacent ranges merged: ``['80', '8000-8100']``."""
+    items = _as_list(option, value)
+    if any(isinstance(item, str) and item.strip().lower() == "any" for item in items):
+        if len(items) > 1:
+            raise FirewallOptionError(f"{option}: 'any' cannot be combined with other ports, got {items!r}")
+        return [ANY]
+    merged = []
+    for low, high in sorted(_parse_port(option, item) for item in items):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return [str(low) if low == high else f"{low}-{high}" for low, high in merged]
+
+
+def _parse_address(option, item):
+    """One address element -> (sort key, canonical spelling, alternative spellings the firewall may print)."""
+    allowed = "expected an IPv4/IPv6 address, a CIDR subnet (10.0.0.0/8), a range 'first-last' or 'any'"
+    if not isinstance(item, str):
+        raise FirewallOptionError(f"{option}: {_describe(item)} is not an address; {allowed}")
+    text = item.strip()
+    try:
+        if "-" in text:
+            first_text, last_text = (part.strip() for part in text.split("-", 1))
+            first, last = ipaddress.ip_address(first_text), ipaddress.ip_address(last_text)
+            if first.version != last.version:
+                raise FirewallOptionError(f"{option}: {item!r} mixes IPv4 and IPv6; {allowed}")
+            if first > last:
+                raise FirewallOptionError(f"{option}: {item!r}: range starts above its end; {allowed}")
+            spelling = str(first) if first == last else f"{first}-{last}"
+            return (first.version, int(first), int(last)), spelling, ()
+        if "/" in text:
+            network = ipaddress.ip_network(text, strict=False)
+            first, last = network.network_address, network.broadcast_address
+            if network.prefixlen == network.max_prefixlen:
+                return (network.version, int(first), int(last)), str(first), (str(network),)
+            alternatives = (f"{first}/{network.netmask}",) if network.version == 4 else ()
+            return (network.version, int(first), int(last)), f"{first}/{network.prefixlen}", alternatives
+        address = ipaddress.ip_address(text)
+        return (address.version, int(address), int(address)), str(address), ()
+    except ValueError as error:
+        if isinstance(error, FirewallOptionError):
+            raise
+        raise FirewallOptionError(f"{option}: {item!r} is not an address ({error}); {allowed}") from None
+
+
+def canonical_addresses(option, value):
+    """Addresses, subnets (normalised with ipaddress) and ranges, sorted and de-duplicated."""
+    return [spelling for spelling, _alternatives in _canonical_address_entries(option, value)]
+
+
+def _canonical_address_entries(option, value):
+    items = _as_list(option, value)
+    if any(isinstance(item, str) and item.strip().lower() == "any" for item in items):
+        if len(items) > 1:
+            raise FirewallOptionError(f"{option}: 'any' cannot be combined with other addresses, got {items!r}")
+        return [(ANY, ())]
+    parsed = {}
+    for item in items:
+        key, spelling, alternatives = _parse_address(option, item)
+        parsed[spelling] = (key, alternatives)
+    return [(spelling, alternatives) for spelling, (key, alternatives) in sorted(parsed.items(), key=lambda e: e[1][0])]
+
+
+def canonical_profiles(value):
+    """``-Profiles`` as its flags-enum string: ``Any`` or e.g. ``Private, Public``."""
+    items = _as_list("profiles", value)
+    names = set()
+    for item in items:
+        key = item.strip().lower() if isinstance(item, str) else None
+        if key not in PROFILE_CHOICES:
+            raise FirewallOptionError(f"profiles: {_describe(item)} is not one of {', '.join(PROFILE_CHOICES)}")
+        names.add(key)
+    if "any" in names:
+        if len(names) > 1:
+            raise FirewallOptionError(f"profiles: 'any' cannot be combined with other profiles, got {items!r}")
+        return ANY
+    return ", ".join(profile for profile in PROFILE_ORDER if profile.lower() in names)
+
+
+def _check_options(args, known, module):
+    unknown = sorted(set(args) - set(known))
+    if unknown:
+        raise FirewallOptionError(
+            f"{module}: unsupported option(s) {', '.join(unknown)}; supported: {', '.join(sorted(known))}"
+        )
+
+
+def build_rule_request(args):
+    """Validate the task options of hyperv_firewall_rule; return the arguments of its ``.ps1``.
+
+    ``_properties`` holds only the options the user gave (plus ``VMCreatorId``, which defaults to
+    WSL's so rules never apply to every VM creator by accident, wsl-reference §4.2). Values are in the
+    cmdlet's printed spelling; ``_aliases`` lists other spellings the cmdlet may print for the same
+    value (lower-case), which the ``.ps1`` maps before comparing.
+    """
+    args = {key: value for key, value in args.items() if value is not None}
+    _check_options(args, RULE_OPTIONS, "hyperv_firewall_rule")
+    name = canonical_name(args.get("name"))
+    state = canonical_choice("state", args.get("state", "present"), {s: s for s in RULE_STATES})
+    if state == "absent":
+        extra = sorted(set(args) - {"name", "state"})
+        if extra:
+            raise FirewallOptionError(
+                f"state=absent removes the rule by name only; remove the option(s) {', '.join(extra)} "
+                "(they would be ignored)"
+            )
+        return {"name": name, "state": state}
+
+    vm_creator_id = canonical_guid("vm_creator_id", args.get("vm_creator_id", WSL_VM_CREATOR_ID))
+    properties = {"VMCreatorId": vm_creator_id}
+    aliases = {}
+    if "display_name" in args:
+        properties["DisplayName"] = canonical_text("display_name", args["display_name"])
+    if "enabled" in args:
+        properties["Enabled"] = canonical_bool("enabled", args["enabled"])
+    if "direction" in args:
+        properties["Direction"] = canonical_choice("direction", args["direction"], DIRECTIONS)
+    if "action" in args:
+        properties["Action"] = canonical_choice("action", args["action"], RULE_ACTIONS)
+    if "protocol" in args:
+        protocol = canonical_protocol(args["protocol"])
+        properties["Protocol"] = protocol
+        number = next((str(n) for n, spelling in PROTOCOL_SPELLING.items() if spelling == protocol), None)
+        if number:
+            aliases["Protocol"] = {number: protocol}
+    for option in ("local_ports", "remote_ports"):
+        if option not in args:
+            continue
+        ports = canonical_ports(option, args[option])
+        if ports != [ANY] and properties.get("Protocol") not in PORT_PROTOCOLS:
+            raise FirewallOptionError(
+                f"{option}: ports are only valid with protocol tcp or udp (or 6/17), "
+                f"got protocol {args.get('protocol', 'not set')!r}"
+            )
+        properties[RULE_PROPERTY_OF_OPTION[option]] = ports
+    for option in ("local_addresses", "remote_addresses"):
+        if option not in args:
+            continue
+        entries = _canonical_address_entries(option, args[option])
+        prop = RULE_PROPERTY_OF_OPTION[option]
+        properties[prop] = [spelling for spelling, _alternatives in entries]
+        spellings = {alt.lower(): spelling for spelling, alternatives in entries for alt in alternatives}
+        if spellings:
+            aliases[prop] = spellings
+    if "profiles" in args:
+        properties["Profiles"] = canonical_profiles(args["profiles"])
+
+    return {
+        "name": name,
+        "state": state,
+        "vm_creator_id": vm_creator_id,
+        "_properties": properties,
+        # New-NetFirewallHyperVRule requires -DisplayName; without one the rule is named after itself.
+        "_create_properties": {"DisplayName": name},
+        "_aliases": aliases,
+        "_set_parameter_names": dict(RULE_SET_PARAMETER_NAMES),
+    }
+
+
+def build_vm_setting_request(args):
+    """Validate the task options of hyperv_firewall_vm_setting; return the arguments of its ``.ps1``.
+
+    ``_objects`` lists each settings object (cmdlet noun + identity parameters), the properties the
+    user asked for and the properties to read back. The VM setting is always read; the three
+    per-profile objects carry ``AllowLocalFirewallRules`` (wsl-reference §4.2, Set-/New-NetFirewallHyperVProfile).
+    """
+    args = {key: value for key, value in args.items() if value is not None}
+    _check_options(args, VM_SETTING_OPTIONS, "hyperv_firewall_vm_setting")
+    vm_creator_id = canonical_guid("vm_creator_id", args.get("vm_creator_id", WSL_VM_CREATOR_ID))
+    setting_properties = {}
+    for option, prop in VM_SETTING_PROPERTY_OF_OPTION.items():
+        if option not in args:
+            continue
+        if option.startswith("default_"):
+            setting_properties[prop] = canonical_choice(option, args[option], DEFAULT_ACTIONS)
+        else:
+            setting_properties[prop] = canonical_bool(option, args[option])
+    profile_properties = {}
+    if "allow_local_firewall_rules" in args:
+        profile_properties["AllowLocalFirewallRules"] = canonical_bool(
+            "allow_local_firewall_rules", args["allow_local_firewall_rules"]
+        )
+    objects = [
+        {
+            "noun": "NetFirewallHyperVVMSetting",
+            "identity": {"Name": vm_creator_id},
+            "properties": setting_properties,
+            "report": list(VM_SETTING_REPORT),
+            # wsl-reference §4.1: the effective values are those of ActiveStore.
+            "effective_query": {"Name": vm_creator_id, "PolicyStore": "ActiveStore"},
+        }
+    ]
+    objects.extend(
+        {
+            "noun": "NetFirewallHyperVProfile",
+            "identity": {"Name": vm_creator_id, "Profile": profile},
+            "properties": dict(profile_properties),
+            "report": list(PROFILE_REPORT),
+            # The documented parameter set with -PolicyStore is -All (wsl-reference §4.2); the
+            # interpretation keeps the entries of this creator and profile.
+            "effective_query": {"All": True, "PolicyStore": "ActiveStore"},
+        }
+        for profile in PROFILE_ORDER
+    )
+    return {"vm_creator_id": vm_creator_id, "_objects": objects}
+
+
+# ---------------------------------------------------------------------------------------------
+# Interpretation of raw cmdlet output (what the .ps1 read: strings, or lists of strings).
+
+
+def _raw_list(value):
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [str(item).strip() for item in items if item is not None and str(item).strip() != ""]
+
+
+def _raw_text(value):
+    items = _raw_list(value)
+    return ", ".join(items) if items else None
+
+
+def interpret_enabled(value):
+    """``True``/``False`` (enum spelling) -> bool; ``NotConfigured`` -> 'not_configured'; None when absent."""
+    text = _raw_text(value)
+    if text is None:
+        return None
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    return _snake(text)
+
+
+def _snake(text):
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text).lower()
+
+
+def interpret_protocol(value):
+    text = _raw_text(value)
+    if text is None or text.lower() == "any":
+        return "any"
+    if text.isdigit() and int(text) in PROTOCOL_SPELLING:
+        return PROTOCOL_SPELLING[int(text)].lower()
+    return text.lower()
+
+
+def interpret_ports(value):
+    items = _raw_list(value)
+    if not items or [item.lower() for item in items] == ["any"]:
+        return ["any"]
+    try:
+        return canonical_ports("ports", items)
+    except FirewallOptionError:
+        return items  # a keyword this engine does not model: shown as printed
+
+
+def interpret_addresses(value):
+    items = _raw_list(value)
+    if not items or [item.lower() for item in items] == ["any"]:
+        return ["any"]
+    try:
+        return canonical_addresses("addresses", items)
+    except FirewallOptionError:
+        return items
+
+
+def interpret_profiles(value):
+    items = [part.strip() for item in _raw_list(value) for part in item.split(",") if part.strip()]
+    if not items or [item.lower() for item in items] == ["any"]:
+        return ["any"]
+    return sorted({item.lower() for item in items}, key=lambda p: (p not in PROFILE_CHOICES, p))
+
+
+def _interpret_choice(value):
+    text = _raw_text(value)
+    return None if text is None else _snake(text)
+
+
+def interpret_rule(raw):
+    """Raw MSFT_NetFirewallHyperVRule properties -> the module's option vocabulary (None: no rule)."""
+    if not raw:
+        return None
+    vm_creator = _raw_text(raw.get("VMCreatorId"))
+    return {
+        "name": _raw_text(raw.get("Name")),
+        "display_name": _raw_text(raw.get("DisplayName")),
+        "enabled": interpret_enabled(raw.get("Enabled")),
+        "direction": _interpret_choice(raw.get("Direction")),
+        "action": _interpret_choice(raw.get("Action")),
+        "protocol": interpret_protocol(raw.get("Protocol")),
+        "local_ports": interpret_ports(raw.get("LocalPorts")),
+        "remote_ports": interpret_ports(raw.get("RemotePorts")),
+        "local_addresses": interpret_addresses(raw.get("LocalAddresses")),
+        "remote_addresses": interpret_addresses(raw.get("RemoteAddresses")),
+        "profiles": interpret_profiles(raw.get("Profiles")),
+        "vm_creator_id": _interpret_vm_creator(vm_creator),
+        "enforcement_status": _raw_text(raw.get("EnforcementStatus")),
+        "policy_store_source_type": _raw_text(raw.get("PolicyStoreSourceType")),
+    }
+
+
+def _interpret_vm_creator(text):
+    if text is None or text.lower() == "any":
+        return "any"
+    try:
+        return canonical_guid("vm_creator_id", text)
+    except FirewallOptionError:
+        return text
+
+
+def interpret_vm_setting(raw):
+    """Raw MSFT_NetFirewallHyperVVMSetting properties -> option vocabulary (None: no setting)."""
+    if not raw:
+        return None
+    return {
+        "vm_creator_id": _interpret_vm_creator(_raw_text(raw.get("Name"))),
+        "enabled": interpret_enabled(raw.get("Enabled")),
+        "default_inbound_action": _interpret_choice(raw.get("DefaultInboundAction")),
+        "default_outbound_action": _interpret_choice(raw.get("DefaultOutboundAction")),
+        "loopback_enabled": interpret_enabled(raw.get("LoopbackEnabled")),
+        "allow_host_policy_merge": interpret_enabled(raw.get("AllowHostPolicyMerge")),
+    }
+
+
+def interpret_profile(raw):
+    """Raw MSFT_NetFirewallHyperVProfile properties -> option vocabulary (None: no profile object)."""
+    if not raw:
+        return None
+    return {
+        "profile": (_raw_text(raw.get("Profile")) or "").lower() or None,
+        "enabled": interpret_enabled(raw.get("Enabled")),
+        "default_inbound_action": _interpret_choice(raw.get("DefaultInboundAction")),
+        "default_outbound_action": _interpret_choice(raw.get("DefaultOutboundAction")),
+        "allow_local_firewall_rules": interpret_enabled(raw.get("AllowLocalFirewallRules")),
+    }
+
+
+def local_rules_warnings(profiles, rule_profiles=("any",), subject="local Hyper-V firewall rules"):
+    """Warn for each profile (interpreted) that has AllowLocalFirewallRules=False and that the rule uses."""
+    applies_to_all = "any" in rule_profiles
+    blocked = [
+        entry["profile"]
+        for entry in profiles
+        if entry
+        and entry.get("allow_local_firewall_rules") is False
+        and (applies_to_all or entry.get("profile") in rule_profiles)
+    ]
+    if not blocked:
+        return []
+    return [
+        f"AllowLocalFirewallRules is False for the {', '.join(blocked)} profile(s) of this VM creator: {subject} are "
+        "silently not applied there; set allow_local_firewall_rules=true with "
+        "effective.wsl.hyperv_firewall_vm_setting, or check the MDM/Intune policy that sets it"
+    ]
+
+
+def rule_warnings(rule, profiles):
+    """Warnings for an interpreted rule (after the change) and the interpreted profiles of its creator."""
+    if rule is None:
+        return []
+    warnings = local_rules_warnings(profiles, rule.get("profiles") or ("any",), f"rules such as {rule['name']!r}")
+    if rule.get("enforcement_status") in ENFORCEMENT_PROBLEMS:
+        warnings.append(
+            f"rule {rule['name']!r} has EnforcementStatus {rule['enforcement_status']}: Windows could not enforce it"
+        )
+    return warnings
+
+
+def changed_keys(before, after):
+    """Keys whose interpreted value differs between two interpreted objects (None = object missing)."""
+    before, after = before or {}, after or {}
+    return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+
+
+# ---------------------------------------------------------------------------------------------
+# Results: what the action plugins return, from what the .ps1 modules reported.
+
+RULE_REPORT_ONLY = ("enforcement_status", "policy_store_source_type")
+_OPTION_OF_RULE_PROPERTY = {prop: option for option, prop in RULE_PROPERTY_OF_OPTION.items()}
+_OPTION_OF_SETTING_PROPERTY = {
+    prop: option for option, prop in {**VM_SETTING_PROPERTY_OF_OPTION, **PROFILE_PROPERTY_OF_OPTION}.items()
+}
+
+
+def _same_creator(raw_name, vm_creator_id):
+    return _interpret_vm_creator(_raw_text(raw_name)) == vm_creator_id
+
+
+def _without(entry, keys):
+    return None if entry is None else {key: value for key, value in entry.items() if key not in keys}
+
+
+def rule_result(request, module_result, want_diff):
+    """The task result of hyperv_firewall_rule from the raw report of its .ps1."""
+    before = interpret_rule(module_result.get("raw_before"))
+    after = interpret_rule(module_result.get("raw_after"))
+    vm_creator_id = request.get("vm_creator_id")
+    profiles = [
+        interpret_profile(raw)
+        for raw in module_result.get("raw_profiles") or []
+        if raw and _same_creator(raw.get("Name"), vm_creator_id)
+    ]
+    warnings = list(module_result.get("warnings") or [])
+    if request["state"] == "present":
+        warnings.extend(rule_warnings(after, profiles))
+    if module_result.get("profile_read_error"):
+        warnings.append(
+            "could not read the Hyper-V firewall profiles to check AllowLocalFirewallRules: "
+            f"{module_result['profile_read_error']}"
+        )
+    result = {
+        "changed": bool(module_result.get("changed")),
+        "operation": module_result.get("operation", "none"),
+        "changed_keys": sorted(
+            _OPTION_OF_RULE_PROPERTY.get(prop, prop) for prop in module_result.get("changed_properties") or []
+        ),
+        "rule": after,
+        "enforcement_status": after.get("enforcement_status") if after else None,
+        "profiles": profiles,
+    }
+    if warnings:
+        result["warnings"] = warnings
+    if want_diff:
+        result["diff"] = {
+            "before_header": f"Hyper-V firewall rule {request['name']}",
+            "after_header": f"Hyper-V firewall rule {request['name']}",
+            "before": _without(before, RULE_REPORT_ONLY) or {},
+            "after": _without(after, RULE_REPORT_ONLY) or {},
+        }
+    return result
+
+
+def _effective_entry(raw_entries, identity):
+    """The ActiveStore entry of one object: same creator, and same profile for profile objects."""
+    for raw in raw_entries or []:
+        if not raw or not _same_creator(raw.get("Name"), identity["Name"]):
+            continue
+        if "Profile" in identity and (_raw_text(raw.get("Profile")) or "").lower() != identity["Profile"].lower():
+            continue
+        return raw
+    return None
+
+
+def vm_setting_result(request, module_result, want_diff, check_mode):
+    """The task result of hyperv_firewall_vm_setting from the raw report of its .ps1."""
+    sides = {"before": {"vm_setting": None, "profiles": {}}, "after": {"vm_setting": None, "profiles": {}}}
+    effective = {"vm_setting": None, "profiles": {}}
+    changed_keys, created, warnings = set(), [], list(module_result.get("warnings") or [])
+    for entry in module_result.get("objects") or []:
+        identity = entry.get("identity") or {}
+        is_profile = entry.get("noun") == "NetFirewallHyperVProfile"
+        interpret = interpret_profile if is_profile else interpret_vm_setting
+        raw_effective = _effective_entry(entry.get("raw_effective"), identity)
+        for side in ("before", "after"):
+            value = interpret(entry.get(f"raw_{side}"))
+            if is_profile:
+                sides[side]["profiles"][identity["Profile"].lower()] = value
+            else:
+                sides[side]["vm_setting"] = value
+        if is_profile:
+            effective["profiles"][identity["Profile"].lower()] = interpret(raw_effective)
+        else:
+            effective["vm_setting"] = interpret(raw_effective)
+        changed_keys.update(_OPTION_OF_SETTING_PROPERTY.get(p, p) for p in entry.get("changed_properties") or [])
+        if entry.get("operation") == "create":
+            created.append(entry.get("noun"))
+        if entry.get("effective_read_error"):
+            warnings.append(
+                f"could not read the effective (ActiveStore) {entry.get('noun')}: {entry['effective_read_error']}"
+            )
+
+    # In check mode nothing was written, so a profile being changed is judged by its predicted value.
+    judged = [
+        (sides["after"]["profiles"].get(name) if check_mode else None) or effective_profile
+        for name, effective_profile in effective["profiles"].items()
+    ]
+    warnings.extend(local_rules_warnings([entry for entry in judged if entry], subject="local Hyper-V firewall rules"))
+    result = {
+        "changed": bool(module_result.get("changed")),
+        "changed_keys": sorted(changed_keys),
+        "created": created,
+        "vm_setting": sides["after"]["vm_setting"],
+        "profiles": sides["after"]["profiles"],
+        "effective": effective,
+    }
+    if warnings:
+        result["warnings"] = warnings
+    if want_diff:
+        header = f"Hyper-V firewall settings of VM creator {request['vm_creator_id']}"
+        result["diff"] = {
+            "before_header": header,
+            "after_header": header,
+            "before": sides["before"],
+            "after": sides["after"],
+        }
+    return result
