@@ -1,0 +1,219 @@
+#!powershell
+
+# Copyright (c) effective.wsl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+#AnsibleRequires -CSharpUtil Ansible.Basic
+
+# Reads raw WSL-related state only; the action plugin of the same name interprets it in Python.
+# Every read is wrapped: a failing read yields null plus an entry in 'errors', never a module failure.
+
+$spec = @{
+    options = @{
+        user = @{ type = 'str' }
+    }
+    supports_check_mode = $true
+}
+
+$module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
+$errors = [System.Collections.ArrayList]::new()
+
+Function Invoke-Read {
+    param([System.Collections.ArrayList]$Errors, [string]$Name, [scriptblock]$Read)
+    try {
+        & $Read
+    }
+    catch {
+        $null = $Errors.Add(@{ read = $Name; message = $_.Exception.Message })
+        $null
+    }
+}
+
+Function Get-RegistryValue {
+    # Values of one key as a hashtable (REG_BINARY as base64, REG_EXPAND_SZ unexpanded); null when absent.
+    param([string]$Path)
+    $key = Get-Item -LiteralPath $Path -ErrorAction SilentlyContinue
+    if ($null -eq $key) {
+        return $null
+    }
+    $values = @{}
+    foreach ($name in $key.GetValueNames()) {
+        if ($name -eq '') {
+            continue
+        }
+        $value = $key.GetValue($name, $null, 'DoNotExpandEnvironmentNames')
+        if ($value -is [byte[]]) {
+            $value = [Convert]::ToBase64String($value)
+        }
+        $values[$name] = $value
+    }
+    $values
+}
+
+Function Invoke-RawCommand {
+    # Runs a program and returns stdout as base64 bytes: wsl.exe writes UTF-16LE without BOM (wsl-reference §5.2).
+    param([string]$FileName, [string]$Arguments)
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($FileName, $Arguments)
+    $startInfo.UseShellExecute = $false
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $startInfo.CreateNoWindow = $true
+    $startInfo.EnvironmentVariables['WSL_UTF8'] = '1'
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    $stderr = $process.StandardError.ReadToEndAsync()
+    $stdout = [System.IO.MemoryStream]::new()
+    $process.StandardOutput.BaseStream.CopyTo($stdout)
+    $process.WaitForExit()
+    @{
+        rc = $process.ExitCode
+        stdout_base64 = [Convert]::ToBase64String($stdout.ToArray())
+        stderr = $stderr.Result
+    }
+}
+
+$current = [System.Security.Principal.WindowsIdentity]::GetCurrent()
+$userName = $module.Params.user
+if ($userName) {
+    try {
+        $account = [System.Security.Principal.NTAccount]::new($userName)
+        $sid = $account.Translate([System.Security.Principal.SecurityIdentifier]).Value
+    }
+    catch {
+        $module.FailJson("user: '$userName' is not a known Windows account ($($_.Exception.Message)); give a name like 'DOMAIN\name' or 'name'", $_)
+    }
+}
+else {
+    $userName = $current.Name
+    $sid = $current.User.Value
+}
+$isCurrentUser = $sid -eq $current.User.Value
+$userHive = "Registry::HKEY_USERS\$sid"
+$lxss = 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Lxss'
+
+$profileDir = Invoke-Read -Errors $errors -Name 'profile' -Read {
+    $profileKey = "HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList\$sid"
+    (Get-ItemProperty -LiteralPath $profileKey -Name ProfileImagePath -ErrorAction Stop).ProfileImagePath
+}
+
+$wslconfig = Invoke-Read -Errors $errors -Name 'wslconfig' -Read {
+    if (-not $profileDir) {
+        throw "the profile directory of $userName is unknown"
+    }
+    $path = Join-Path -Path $profileDir -ChildPath '.wslconfig'
+    $exists = Test-Path -LiteralPath $path -PathType Leaf
+    $content = $null
+    if ($exists) {
+        $content = [Convert]::ToBase64String([System.IO.File]::ReadAllBytes($path))
+    }
+    @{ path = $path; exists = $exists; content_base64 = $content }
+}
+
+$hiveLoaded = Test-Path -LiteralPath $userHive
+if (-not $hiveLoaded) {
+    $null = $errors.Add(@{ read = 'user_hive'; message = "the registry hive of $userName ($sid) is not loaded" })
+}
+
+$distributions = Invoke-Read -Errors $errors -Name 'distributions' -Read {
+    if ($hiveLoaded) {
+        $userLxss = "$userHive\Software\Microsoft\Windows\CurrentVersion\Lxss"
+        $entries = foreach ($child in (Get-ChildItem -LiteralPath $userLxss -ErrorAction SilentlyContinue)) {
+            @{ guid = $child.PSChildName; values = (Get-RegistryValue -Path $child.PSPath) }
+        }
+        @{
+            source = 'registry'
+            default_distribution = (Get-RegistryValue -Path $userLxss).DefaultDistribution
+            entries = @($entries)
+        }
+    }
+}
+if ($null -eq $distributions -and $isCurrentUser) {
+    # wsl.exe lists the distributions of the user it runs as: only a fallback for the connection user.
+    $distributions = Invoke-Read -Errors $errors -Name 'wsl_list' -Read {
+        @{ source = 'wsl_list'; wsl_list = (Invoke-RawCommand -FileName 'wsl.exe' -Arguments '--list --verbose') }
+    }
+}
+
+$wslVersion = Invoke-Read -Errors $errors -Name 'wsl_version' -Read {
+    $msi = Get-RegistryValue -Path "$lxss\Msi"
+    if ($msi -and $msi.Version) {
+        @{ source = 'registry'; version = $msi.Version; install_location = $msi.InstallLocation }
+    }
+    else {
+        @{ source = 'wsl_version'; wsl_version = (Invoke-RawCommand -FileName 'wsl.exe' -Arguments '--version') }
+    }
+}
+
+$hypervFirewallCmdlet = [bool](Get-Command -Name Get-NetFirewallHyperVVMSetting -ErrorAction SilentlyContinue)
+$firewallVmSetting = $null
+$firewallProfileCount = $null
+if ($hypervFirewallCmdlet) {
+    $firewallVmSetting = Invoke-Read -Errors $errors -Name 'hyperv_firewall_vm_setting' -Read {
+        $setting = Get-NetFirewallHyperVVMSetting -PolicyStore ActiveStore -Name '{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}' -ErrorAction Stop
+        @{
+            name = "$($setting.Name)"
+            enabled = "$($setting.Enabled)"
+            default_inbound_action = "$($setting.DefaultInboundAction)"
+            default_outbound_action = "$($setting.DefaultOutboundAction)"
+            loopback_enabled = "$($setting.LoopbackEnabled)"
+            allow_host_policy_merge = "$($setting.AllowHostPolicyMerge)"
+        }
+    }
+    $firewallProfileCount = Invoke-Read -Errors $errors -Name 'hyperv_firewall_profiles' -Read {
+        @(Get-NetFirewallHyperVProfile -PolicyStore ActiveStore -ErrorAction Stop).Count
+    }
+}
+
+$module.Result.raw = @{
+    user = $userName
+    sid = $sid
+    is_current_user = $isCurrentUser
+    profile_dir = $profileDir
+    wslconfig = $wslconfig
+    policy = Invoke-Read -Errors $errors -Name 'policy' -Read { Get-RegistryValue -Path 'HKLM:\SOFTWARE\Policies\WSL' }
+    os = Invoke-Read -Errors $errors -Name 'os' -Read {
+        $version = Get-RegistryValue -Path 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
+        @{
+            CurrentBuild = $version.CurrentBuild
+            UBR = $version.UBR
+            ProductName = $version.ProductName
+            DisplayVersion = $version.DisplayVersion
+        }
+    }
+    wsl_version = $wslVersion
+    distributions = $distributions
+    adapters = Invoke-Read -Errors $errors -Name 'adapters' -Read {
+        $addresses = Get-NetIPAddress -InterfaceAlias 'vEthernet (WSL*' -AddressFamily IPv4 -ErrorAction SilentlyContinue
+        foreach ($address in $addresses) {
+            @{ interface_alias = $address.InterfaceAlias; ip_address = $address.IPAddress; prefix_length = [int]$address.PrefixLength }
+        }
+    }
+    nat_machine = Invoke-Read -Errors $errors -Name 'nat_machine' -Read { Get-RegistryValue -Path $lxss }
+    nat_user = Invoke-Read -Errors $errors -Name 'nat_user' -Read {
+        if ($hiveLoaded) {
+            Get-RegistryValue -Path "$userHive\Software\Microsoft\Windows\CurrentVersion\Lxss"
+        }
+    }
+    hyperv_firewall_cmdlets = $hypervFirewallCmdlet
+    hyperv_firewall_vm_setting = $firewallVmSetting
+    hyperv_firewall_profile_count = $firewallProfileCount
+    hyperv_firewall_disable = Invoke-Read -Errors $errors -Name 'hyperv_firewall_disable' -Read {
+        (Get-RegistryValue -Path 'HKLM:\SYSTEM\CurrentControlSet\Services\MpsSvc\Parameters').HyperVFirewallDisable
+    }
+    tcpip6_disabled_components = Invoke-Read -Errors $errors -Name 'tcpip6_disabled_components' -Read {
+        (Get-RegistryValue -Path 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip6\Parameters').DisabledComponents
+    }
+    shell_folders = Invoke-Read -Errors $errors -Name 'shell_folders' -Read {
+        if ($hiveLoaded) {
+            $folders = Get-RegistryValue -Path "$userHive\Software\Microsoft\Windows\CurrentVersion\Explorer\User Shell Folders"
+            @{
+                downloads = $folders['{374DE290-123F-4565-9164-39C4925E467B}']
+                desktop = $folders['Desktop']
+                documents = $folders['Personal']
+            }
+        }
+    }
+    environment = @{ SystemDrive = $env:SystemDrive; SystemRoot = $env:SystemRoot; PUBLIC = $env:PUBLIC }
+    errors = $errors
+}
+
+$module.ExitJson()

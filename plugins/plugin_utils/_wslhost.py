@@ -1,0 +1,481 @@
+# Copyright (c) effective.wsl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Interpret the raw Windows-side WSL data that the ``wsl_host_facts`` PowerShell module returns.
+
+PRIVATE: this module is internal to effective.wsl and may change at any time.
+
+Pure functions, controller side. The PowerShell module only reads (registry values, file bytes, cmdlet
+properties, raw ``wsl.exe`` output); every decision about what those values mean is made here.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Mapping
+
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf import effective_settings, key_states, parse
+
+MIRRORED_HOST_ADDRESS = "127.0.0.1"
+DEFAULT_DNS_TUNNELING_ADDRESS = "10.255.255.254"
+WSL_FIREWALL_VM_CREATOR_ID = "{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}"
+DOWNLOADS_FOLDER_ID = "{374DE290-123F-4565-9164-39C4925E467B}"
+
+NETWORKING_MODES = ("none", "nat", "mirrored", "bridged", "virtioproxy", "consomme")
+# wsl-reference §1.1: DefaultNetworkingMode policy values; 2 (bridged) is rejected by WSL.
+POLICY_NETWORKING_MODES = {0: "none", 1: "nat", 3: "mirrored", 4: "consomme"}
+# wsl-reference §1.1: policy switches and the .wslconfig settings each one overrides when set to 0.
+USER_SETTING_POLICIES = {
+    "AllowKernelUserSetting": ["wsl2.kernel", "wsl2.kernelModules"],
+    "AllowKernelCommandLineUserSetting": ["wsl2.kernelCommandLine"],
+    "AllowNestedVirtualization": ["wsl2.nestedVirtualization"],
+    "AllowKernelDebugUserSetting": ["wsl2.kernelDebugPort"],
+    "AllowSystemDistroUserSetting": ["wsl2.systemDistro"],
+    "AllowNetworkingModeUserSetting": ["wsl2.networkingMode"],
+    "AllowFirewallUserSetting": ["wsl2.firewall"],
+}
+FEATURE_POLICIES = {
+    "AllowWSL": "WSL itself",
+    "AllowWSL1": "WSL 1 distributions",
+    "AllowInboxWSL": "the inbox (Windows component) WSL",
+    "AllowDebugShell": "the debug shell",
+    "AllowDiskMount": "wsl --mount",
+}
+# wsl-reference §1.3: mirrored mode needs HNS flow steering and Hyper-V firewall v2, i.e. 22621.2428+.
+MIRRORED_MIN_BUILD = 22621
+MIRRORED_MIN_UBR = 2428
+MIRRORED_SERVICED_BUILDS = range(22621, 22632)  # 22H2 and 23H2 share servicing: UBR matters there
+WSL_VERSION_FIELDS = ("wsl", "kernel", "wslg", "msrdc", "direct3d", "dxcore", "windows")
+
+
+# --- decoding ---------------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode Windows text by its BOM, else UTF-16 when it contains NUL bytes, else UTF-8 (cp1252 fallback).
+
+    wsl-reference §1.2: ``.wslconfig`` may carry a UTF-8 or UTF-16LE BOM; §5.2: ``wsl.exe`` writes
+    UTF-16LE without BOM unless ``WSL_UTF8=1`` is honoured.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith(b"\xff\xfe"):
+        return data[2:].decode("utf-16-le", errors="replace"), "utf-16-le-bom"
+    if data.startswith(b"\xfe\xff"):
+        return data[2:].decode("utf-16-be", errors="replace"), "utf-16-be-bom"
+    if b"\x00" in data:
+        odd_nuls = data[1::2].count(0)
+        even_nuls = data[0::2].count(0)
+        encoding = "utf-16-le" if odd_nuls >= even_nuls else "utf-16-be"
+        return data[: len(data) - len(data) % 2].decode(encoding, errors="replace"), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def decode_base64_text(value: str | None) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    try:
+        return decode_text(base64.b64decode(value, validate=True))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _lines(text: str) -> list[str]:
+    # wsl-reference §5.2: localised messages may end in \r\r\n.
+    return [line.replace("\r", "") for line in text.split("\n")]
+
+
+def parse_wsl_version_output(text: str) -> dict[str, str] | None:
+    """Map ``wsl --version`` lines to fields by position: the labels are localised, the order is not."""
+    values = [line.rsplit(":", 1)[1].strip() for line in _lines(text) if ":" in line and line.strip()]
+    if not values or not re.match(r"^\d+(\.\d+)+$", values[0]):
+        return None
+    return dict(zip(WSL_VERSION_FIELDS, values, strict=False))
+
+
+def parse_wsl_list_verbose(text: str) -> list[dict]:
+    """Parse ``wsl --list --verbose``: header, then ``[*] NAME STATE VERSION`` rows (wsl-reference §5.2)."""
+    distributions = []
+    for line in _lines(text):
+        fields = line.replace("*", " ", 1).split() if line.lstrip().startswith("*") else line.split()
+        if len(fields) < 3 or fields[0] == "NAME" or not fields[-1].isdigit():
+            continue
+        distributions.append(
+            {
+                "name": " ".join(fields[:-2]),
+                "state": fields[-2],
+                "version": int(fields[-1]),
+                "default": line.lstrip().startswith("*"),
+            }
+        )
+    return distributions
+
+
+def _dword(value) -> int | None:
+    """Registry DWORDs arrive as signed Int32 from PowerShell; None for anything that is not an integer."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return int(value) & 0xFFFFFFFF
+    except (TypeError, ValueError):
+        return None
+
+
+def _as_list(value) -> list:
+    """PowerShell unrolls one-element arrays and turns empty ones into null."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+# --- interpretation ---------------------------------------------------------------------------------
+
+
+def interpret_os(raw_os: Mapping | None) -> dict | None:
+    if not raw_os:
+        return None
+    build = _dword(raw_os.get("CurrentBuild"))
+    ubr = _dword(raw_os.get("UBR"))
+    return {
+        "build": build,
+        "ubr": ubr,
+        "version": f"10.0.{build}.{ubr}" if build is not None and ubr is not None else None,
+        # ProductName says "Windows 10" on Windows 11 too; the build number tells them apart.
+        "windows_11": build is not None and build >= 22000,
+        "product_name": raw_os.get("ProductName"),
+        "display_version": raw_os.get("DisplayVersion"),
+    }
+
+
+def interpret_wsl_version(raw: Mapping | None, notes: list[str]) -> dict:
+    if not raw:
+        return {"version": None, "source": None, "details": None}
+    if raw.get("source") == "registry":
+        return {"version": raw.get("version"), "source": "registry", "details": None}
+    command = raw.get("wsl_version") or {}
+    decoded = decode_base64_text(command.get("stdout_base64"))
+    details = parse_wsl_version_output(decoded[0]) if decoded and command.get("rc") == 0 else None
+    if details is None:
+        notes.append("wsl --version gave no version (inbox WSL, or WSL cannot start in this session)")
+        return {"version": None, "source": "wsl_version", "details": None}
+    return {"version": details["wsl"], "source": "wsl_version", "details": details}
+
+
+def _version_tuple(version: str | None) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version or ""))
+
+
+def interpret_distributions(raw: Mapping | None, notes: list[str]) -> list[dict] | None:
+    if not raw:
+        return None
+    if raw.get("source") == "wsl_list":
+        command = raw.get("wsl_list") or {}
+        decoded = decode_base64_text(command.get("stdout_base64"))
+        if command.get("rc") != 0 or decoded is None:
+            notes.append("wsl --list --verbose failed: no distribution is registered or WSL cannot start here")
+            return []
+        return parse_wsl_list_verbose(decoded[0])
+    default_guid = (raw.get("default_distribution") or "").lower()
+    distributions = []
+    for entry in _as_list(raw.get("entries")):
+        values = entry.get("values") or {}
+        if not values.get("DistributionName"):
+            continue
+        guid = entry.get("guid")
+        distributions.append(
+            {
+                "name": values["DistributionName"],
+                "guid": guid,
+                "version": _dword(values.get("Version")),
+                "default": (guid or "").lower() == default_guid,
+                "base_path": values.get("BasePath"),
+                "default_uid": _dword(values.get("DefaultUid")),
+            }
+        )
+    return sorted(distributions, key=lambda d: d["name"].lower())
+
+
+def policy_overrides(policy: Mapping) -> list[dict]:
+    """Which user settings and features ``HKLM\\Software\\Policies\\WSL`` overrides (wsl-reference §1.1)."""
+    overrides = []
+    for name, settings in USER_SETTING_POLICIES.items():
+        if _dword(policy.get(name)) == 0:
+            overrides.append(
+                {"policy": name, "value": 0, "settings": settings, "effect": "the .wslconfig value is ignored"}
+            )
+    for name, feature in FEATURE_POLICIES.items():
+        if _dword(policy.get(name)) == 0:
+            overrides.append({"policy": name, "value": 0, "settings": [], "effect": f"{feature} is disallowed"})
+    default_mode = _dword(policy.get("DefaultNetworkingMode"))
+    if default_mode is not None:
+        mode = POLICY_NETWORKING_MODES.get(default_mode)
+        effect = f"the default networking mode is {mode}" if mode else "invalid value, WSL keeps NAT"
+        overrides.append(
+            {
+                "policy": "DefaultNetworkingMode",
+                "value": default_mode,
+                "settings": ["wsl2.networkingMode"],
+                "effect": effect,
+            }
+        )
+    return overrides
+
+
+def _setting(settings: Mapping, section: str, key: str, default=None):
+    value = (settings.get(section) or {}).get(key)
+    return default if value is None else value
+
+
+def _networking_setting(settings: Mapping, key: str, default=None):
+    # wsl-reference §1.2: networkingMode, dnsTunneling, firewall and autoProxy are also read from [experimental].
+    value = _setting(settings, "wsl2", key)
+    return _setting(settings, "experimental", key, default) if value is None else value
+
+
+def mirrored_blockers(os_info: dict | None, raw: Mapping, notes: list[str]) -> list[str]:
+    """Reasons why WSL would fall back from mirrored to NAT on this host (wsl-reference §1.3, §4.1)."""
+    reasons = []
+    if os_info is None or os_info["build"] is None:
+        notes.append("the Windows build is unknown: mirrored support was not checked against it")
+    else:
+        build, ubr = os_info["build"], os_info["ubr"] or 0
+        if build < MIRRORED_MIN_BUILD or (build in MIRRORED_SERVICED_BUILDS and ubr < MIRRORED_MIN_UBR):
+            reasons.append(
+                f"Windows build {build}.{ubr} lacks HNS flow steering and Hyper-V firewall v2 "
+                f"(mirrored needs {MIRRORED_MIN_BUILD}.{MIRRORED_MIN_UBR} or later)"
+            )
+    if _dword(raw.get("tcpip6_disabled_components")) == 0xFF:
+        reasons.append("IPv6 is disabled (Tcpip6\\Parameters DisabledComponents=0xFF)")
+    if _dword(raw.get("hyperv_firewall_disable")) == 1:
+        reasons.append("the Hyper-V firewall is turned off (MpsSvc\\Parameters HyperVFirewallDisable=1)")
+    if raw.get("hyperv_firewall_cmdlets") is False:
+        reasons.append("the Hyper-V firewall is not available (no NetSecurity Hyper-V cmdlets)")
+    elif raw.get("hyperv_firewall_profile_count") == 0:
+        reasons.append("the Hyper-V firewall has no profiles (v1 only; mirrored needs v2)")
+    return reasons
+
+
+def parse_wslconfig(text: str) -> tuple[dict, list[str]]:
+    """Effective ``.wslconfig`` values, and the "section.key" names whose value WSL rejects."""
+    rejected = sorted(
+        name for name, state in key_states(parse(text, "wslconfig")).items() if state.read and not state.accepted
+    )
+    return effective_settings(text, "wslconfig"), rejected
+
+
+def interpret_networking(
+    settings: Mapping, rejected: list[str], policy: Mapping, os_info: dict | None, wsl_version: str | None, raw: Mapping
+) -> dict:
+    """Requested and effective networking mode and DNS tunneling."""
+    notes: list[str] = []
+    requested_value = _networking_setting(settings, "networkingMode")
+    requested = str(requested_value).lower() if requested_value is not None else None
+    if "wsl2.networkingMode" in rejected:
+        notes.append("the networkingMode value is not a known mode: WSL warns and keeps the default")
+    policy_mode_value = _dword(policy.get("DefaultNetworkingMode"))
+    policy_default = POLICY_NETWORKING_MODES.get(policy_mode_value) if policy_mode_value is not None else None
+    user_allowed = _dword(policy.get("AllowNetworkingModeUserSetting")) != 0
+
+    if _setting(settings, "wsl2", "safeMode", False) is True:
+        mode, source = "none", "safe_mode"
+        notes.append("safeMode=true turns networking off")
+    elif requested is not None and user_allowed:
+        mode, source = requested, "wslconfig"
+    else:
+        if requested is not None:
+            notes.append(f"networkingMode={requested} is overridden by policy AllowNetworkingModeUserSetting=0")
+        mode, source = (policy_default, "policy") if policy_default else ("nat", "default")
+
+    fallback_reasons = []
+    effective = mode
+    if mode == "mirrored":
+        fallback_reasons = mirrored_blockers(os_info, raw, notes)
+        if fallback_reasons:
+            effective = "nat"
+            notes.append("WSL falls back from mirrored to NAT (with a warning): " + "; ".join(fallback_reasons))
+    if effective in ("virtioproxy", "consomme"):
+        # wsl-reference §1.3: the mode is called Consomme from WSL 2.9.0, VirtioProxy before.
+        effective = "consomme" if _version_tuple(wsl_version) >= (2, 9) else "virtioproxy"
+    if effective == "nat":
+        notes.append("if NAT cannot be set up, WSL 2.3.25+ falls back to VirtioProxy at start (not predictable here)")
+
+    tunneling_address = _setting(settings, "experimental", "dnsTunnelingIpAddress", DEFAULT_DNS_TUNNELING_ADDRESS)
+    tunneling = _networking_setting(settings, "dnsTunneling", True) is True
+    if effective not in ("nat", "mirrored", "consomme", "virtioproxy"):
+        tunneling = False  # wsl-reference §1.3: forced off for other modes
+    if tunneling and "experimental.dnsTunnelingIpAddress" in rejected:
+        notes.append("dnsTunnelingIpAddress is not a valid IPv4 address: WSL turns DNS tunneling off")
+        tunneling = False
+    if tunneling:
+        notes.append("WSL silently turns DNS tunneling off while GlobalSecureAccessTunnelingService runs (not checked)")
+
+    return {
+        "requested_mode": requested,
+        "mode": mode,
+        "mode_source": source,
+        "effective_mode": effective,
+        "fallback_reasons": fallback_reasons,
+        "host_address_loopback": effective == "mirrored"
+        and _setting(settings, "experimental", "hostAddressLoopback", False) is True,
+        "dns_tunneling": {"enabled": tunneling, "address": str(tunneling_address) if tunneling else None},
+        "notes": notes,
+    }
+
+
+def _gpo_bool(value) -> bool | None:
+    return {"true": True, "false": False}.get(str(value).lower()) if value is not None else None
+
+
+def interpret_firewall(settings: Mapping, policy: Mapping, effective_mode: str, raw: Mapping) -> dict:
+    """The Hyper-V firewall as WSL will use it (wsl-reference §1.3 firewall notes, §4.1)."""
+    configured = _networking_setting(settings, "firewall", True) is True
+    forced_by_policy = _dword(policy.get("AllowFirewallUserSetting")) == 0
+    available = raw.get("hyperv_firewall_cmdlets") is not False and _dword(raw.get("hyperv_firewall_disable")) != 1
+    enabled = available and (effective_mode == "mirrored" or forced_by_policy or configured)
+    vm_setting = raw.get("hyperv_firewall_vm_setting")
+    if vm_setting:
+        vm_setting = {
+            "enabled": _gpo_bool(vm_setting.get("enabled")),
+            "default_inbound_action": vm_setting.get("default_inbound_action"),
+            "default_outbound_action": vm_setting.get("default_outbound_action"),
+            "loopback_enabled": _gpo_bool(vm_setting.get("loopback_enabled")),
+            "allow_host_policy_merge": _gpo_bool(vm_setting.get("allow_host_policy_merge")),
+        }
+    return {
+        "enabled": enabled,
+        "configured": configured,
+        "forced_on_by_policy": forced_by_policy,
+        "available": available,
+        "vm_creator_id": WSL_FIREWALL_VM_CREATOR_ID,
+        "vm_setting": vm_setting or None,
+        "nat_network": ("WSL (Hyper-V firewall)" if enabled else "WSL") if effective_mode == "nat" else None,
+    }
+
+
+def interpret_nat(raw: Mapping, firewall_enabled: bool) -> dict:
+    adapters = [a for a in _as_list(raw.get("adapters")) if a.get("ip_address")]
+    # wsl-reference §5.1: vEthernet (WSL (Hyper-V firewall)) with firewall=true, vEthernet (WSL) otherwise.
+    expected = "vEthernet (WSL (Hyper-V firewall))" if firewall_enabled else "vEthernet (WSL)"
+    adapters.sort(key=lambda a: a.get("interface_alias") != expected)
+    adapter = adapters[0] if adapters else None
+    machine = raw.get("nat_machine") or {}
+    user = raw.get("nat_user") or {}
+    return {
+        "adapter": (
+            {"alias": adapter["interface_alias"], "address": adapter["ip_address"], "prefix": adapter["prefix_length"]}
+            if adapter
+            else None
+        ),
+        "gateway_address": machine.get("NatGatewayIpAddress"),
+        "network": machine.get("NatNetwork"),
+        "distro_address": user.get("NatIpAddress"),
+    }
+
+
+def windows_host_address(networking: dict, nat: dict, notes: list[str]) -> str | None:
+    """Address at which a distro reaches Windows (wsl-reference §3.2)."""
+    mode = networking["effective_mode"]
+    if mode == "mirrored":
+        notes.append(
+            "mirrored: the distro reaches Windows on 127.0.0.1"
+            + (
+                " and on the host's own IPv4 addresses (hostAddressLoopback=true)"
+                if networking["host_address_loopback"]
+                else "; the host's LAN addresses need hostAddressLoopback=true"
+            )
+        )
+        return MIRRORED_HOST_ADDRESS
+    if mode != "nat":
+        return None
+    if nat["adapter"]:
+        return nat["adapter"]["address"]
+    if nat["gateway_address"]:
+        notes.append(
+            "no vEthernet (WSL...) adapter (WSL has not started since boot): using the persisted NatGatewayIpAddress"
+        )
+        return nat["gateway_address"]
+    notes.append("no vEthernet (WSL...) adapter and no NatGatewayIpAddress: start WSL once, then gather again")
+    return None
+
+
+_ENV_REFERENCE = re.compile(r"%([^%]+)%")
+
+
+def expand_known_folder(value: str | None, profile_dir: str | None, environment: Mapping) -> str | None:
+    """Expand a ``User Shell Folders`` value for its own user: ``%USERPROFILE%`` is that user's profile."""
+    if not value:
+        return None
+    variables = {k.lower(): v for k, v in environment.items() if v}
+    if profile_dir:
+        variables["userprofile"] = profile_dir
+    return _ENV_REFERENCE.sub(lambda m: variables.get(m.group(1).lower(), m.group(0)), value)
+
+
+def interpret_host_facts(raw: Mapping) -> dict:
+    """Build ``ansible_facts.wsl_host`` from the raw result of the ``wsl_host_facts`` module."""
+    notes: list[str] = []
+    policy = {
+        name: (_dword(value) if isinstance(value, int) else value) for name, value in (raw.get("policy") or {}).items()
+    }
+    os_info = interpret_os(raw.get("os"))
+    wsl = interpret_wsl_version(raw.get("wsl_version"), notes)
+
+    wslconfig_raw = raw.get("wslconfig") or {}
+    decoded = decode_base64_text(wslconfig_raw.get("content_base64"))
+    text, encoding = decoded if decoded else ("", None)
+    settings, rejected = parse_wslconfig(text)
+    wslconfig = {
+        "path": wslconfig_raw.get("path"),
+        "exists": bool(wslconfig_raw.get("exists")),
+        "encoding": encoding,
+        "settings": settings,
+        "rejected_keys": rejected,
+    }
+
+    networking = interpret_networking(settings, rejected, policy, os_info, wsl["version"], raw)
+    firewall = interpret_firewall(settings, policy, networking["effective_mode"], raw)
+    nat = interpret_nat(raw, firewall["enabled"])
+    host_address = windows_host_address(networking, nat, networking["notes"])
+    folders = raw.get("shell_folders") or {}
+    environment = raw.get("environment") or {}
+    known_folders = {
+        name: expand_known_folder(folders.get(name), raw.get("profile_dir"), environment)
+        for name in ("downloads", "desktop", "documents")
+    }
+    for name, path in known_folders.items():
+        if path and _ENV_REFERENCE.search(path):
+            notes.append(f"known folder {name} keeps a variable only the user's logon session defines: {path}")
+
+    return {
+        "user": raw.get("user"),
+        "sid": raw.get("sid"),
+        "profile_dir": raw.get("profile_dir"),
+        "os": os_info,
+        "wsl_version": wsl["version"],
+        "wsl_version_source": wsl["source"],
+        "wsl_version_details": wsl["details"],
+        "wslconfig": wslconfig,
+        "policy": policy,
+        "policy_overrides": policy_overrides(policy),
+        "networking": {
+            "requested_mode": networking["requested_mode"],
+            "mode": networking["mode"],
+            "mode_source": networking["mode_source"],
+            "effective_mode": networking["effective_mode"],
+            "fallback_reasons": networking["fallback_reasons"],
+            "host_address_loopback": networking["host_address_loopback"],
+            "nat": nat,
+            "notes": networking["notes"],
+        },
+        "dns_tunneling": networking["dns_tunneling"],
+        "firewall": firewall,
+        "windows_host_address": host_address,
+        "known_folders": known_folders,
+        "distributions": interpret_distributions(raw.get("distributions"), notes),
+        "notes": notes,
+        "read_errors": _as_list(raw.get("errors")),
+    }

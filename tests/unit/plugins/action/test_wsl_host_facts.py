@@ -1,0 +1,384 @@
+"""wsl_host_facts: the Python interpretation of recorded raw results of the .ps1 (no Windows here).
+
+The fixtures under tests/unit/fixtures/wsl_host_facts/ are what wsl_host_facts.ps1 returns, built from the
+documented registry layout and cmdlet output (wsl-reference §1.1, §3.2, §4, §5).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import pathlib
+from unittest import mock
+
+import pytest
+
+from ansible_collections.effective.wsl.plugins.action.wsl_host_facts import ActionModule
+from ansible_collections.effective.wsl.plugins.plugin_utils._wslhost import (
+    decode_text,
+    expand_known_folder,
+    interpret_host_facts,
+    parse_wsl_list_verbose,
+    parse_wsl_version_output,
+    policy_overrides,
+)
+
+FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "wsl_host_facts"
+
+
+def recorded(name: str) -> dict:
+    return json.loads((FIXTURES / f"{name}.json").read_text())
+
+
+def facts_of(name: str, **raw_changes) -> dict:
+    raw = copy.deepcopy(recorded(name)["raw"])
+    raw.update(raw_changes)
+    return interpret_host_facts(raw)
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+class TestTypicalWindows11Nat:
+    facts = facts_of("win11_nat")
+
+    def test_networking(self):
+        networking = self.facts["networking"]
+        assert networking["requested_mode"] is None
+        assert (networking["mode"], networking["mode_source"], networking["effective_mode"]) == (
+            "nat",
+            "default",
+            "nat",
+        )
+        assert networking["nat"] == {
+            "adapter": {"alias": "vEthernet (WSL (Hyper-V firewall))", "address": "172.24.208.1", "prefix": 20},
+            "gateway_address": "172.24.208.1",
+            "network": "172.24.208.0/20",
+            "distro_address": "172.24.222.66",
+        }
+        assert self.facts["windows_host_address"] == "172.24.208.1"
+        assert self.facts["dns_tunneling"] == {"enabled": True, "address": "10.255.255.254"}
+
+    def test_os_wsl_and_policy(self):
+        assert self.facts["os"] == {
+            "build": 22631,
+            "ubr": 4890,
+            "version": "10.0.22631.4890",
+            "windows_11": True,
+            "product_name": "Windows 10 Pro",
+            "display_version": "23H2",
+        }
+        assert (self.facts["wsl_version"], self.facts["wsl_version_source"]) == ("2.6.1", "registry")
+        assert self.facts["policy"] == {}
+        assert self.facts["policy_overrides"] == []
+
+    def test_wslconfig_and_firewall(self):
+        assert self.facts["wslconfig"] == {
+            "path": "C:\\Users\\alice\\.wslconfig",
+            "exists": True,
+            "encoding": "utf-8",
+            "settings": {"wsl2": {"memory": 8 * 1024**3, "processors": 4}},
+            "rejected_keys": [],
+        }
+        firewall = self.facts["firewall"]
+        assert firewall["enabled"] is True
+        assert firewall["nat_network"] == "WSL (Hyper-V firewall)"
+        assert firewall["vm_setting"] == {
+            "enabled": True,
+            "default_inbound_action": "Block",
+            "default_outbound_action": "Allow",
+            "loopback_enabled": True,
+            "allow_host_policy_merge": True,
+        }
+
+    def test_known_folders_and_distributions(self):
+        assert self.facts["known_folders"] == {
+            "downloads": "C:\\Users\\alice\\Downloads",
+            "desktop": "C:\\Users\\alice\\OneDrive\\Desktop",
+            "documents": "C:\\Users\\alice\\Documents",
+        }
+        assert [(d["name"], d["version"], d["default"]) for d in self.facts["distributions"]] == [
+            ("Debian", 2, False),
+            ("Ubuntu-24.04", 2, True),
+        ]
+        assert self.facts["read_errors"] == []
+
+    def test_adapter_absent_uses_persisted_gateway(self):
+        facts = facts_of("win11_nat", adapters=None)
+        assert facts["networking"]["nat"]["adapter"] is None
+        assert facts["windows_host_address"] == "172.24.208.1"
+        assert any("NatGatewayIpAddress" in note for note in facts["networking"]["notes"])
+
+    def test_nothing_known_gives_no_address(self):
+        facts = facts_of("win11_nat", adapters=[], nat_machine=None)
+        assert facts["windows_host_address"] is None
+
+
+class TestWindows10MirroredFallsBackToNat:
+    facts = facts_of("win10_mirrored_fallback")
+
+    def test_fallback(self):
+        networking = self.facts["networking"]
+        assert (networking["requested_mode"], networking["mode"], networking["effective_mode"]) == (
+            "mirrored",
+            "mirrored",
+            "nat",
+        )
+        assert networking["fallback_reasons"] == [
+            "Windows build 19045.5247 lacks HNS flow steering and Hyper-V firewall v2 "
+            "(mirrored needs 22621.2428 or later)",
+            "the Hyper-V firewall is not available (no NetSecurity Hyper-V cmdlets)",
+        ]
+        # hostAddressLoopback only applies to mirrored mode (wsl-reference §1.6).
+        assert networking["host_address_loopback"] is False
+        assert self.facts["windows_host_address"] == "172.29.64.1"
+        assert self.facts["firewall"]["available"] is False
+        assert self.facts["firewall"]["nat_network"] == "WSL"
+
+    def test_utf16_wsl_version_output_is_decoded(self):
+        assert self.facts["wsl_version"] == "2.0.9.0"
+        assert self.facts["wsl_version_source"] == "wsl_version"
+        assert self.facts["wsl_version_details"]["kernel"] == "5.15.133.1-1"
+        assert self.facts["wsl_version_details"]["windows"] == "10.0.19045.5247"
+
+    def test_utf16_wsl_list_is_decoded(self):
+        assert self.facts["distributions"] == [
+            {"name": "Ubuntu", "state": "Running", "version": 2, "default": True},
+            {"name": "legacy-box", "state": "Stopped", "version": 1, "default": False},
+        ]
+
+    def test_failed_reads_are_reported_not_fatal(self):
+        assert [e["read"] for e in self.facts["read_errors"]] == ["distributions", "shell_folders"]
+        assert self.facts["known_folders"] == {"downloads": None, "desktop": None, "documents": None}
+
+    @pytest.mark.parametrize(
+        ("build", "ubr", "falls_back"),
+        [(22621, 2427, True), (22621, 2428, False), (22631, 2361, True), (22631, 2428, False), (26100, 1, False)],
+    )
+    def test_mirrored_build_threshold(self, build, ubr, falls_back):
+        facts = facts_of(
+            "win10_mirrored_fallback",
+            os={"CurrentBuild": str(build), "UBR": ubr},
+            hyperv_firewall_cmdlets=True,
+            hyperv_firewall_profile_count=3,
+        )
+        assert (facts["networking"]["effective_mode"] == "nat") is falls_back
+
+    @pytest.mark.parametrize(
+        ("changes", "reason"),
+        [
+            ({"tcpip6_disabled_components": 255}, "IPv6 is disabled"),
+            ({"hyperv_firewall_disable": 1}, "HyperVFirewallDisable=1"),
+            ({"hyperv_firewall_profile_count": 0}, "no profiles"),
+        ],
+    )
+    def test_other_mirrored_blockers(self, changes, reason):
+        base = {"os": {"CurrentBuild": "26100", "UBR": 2605}, "hyperv_firewall_cmdlets": True}
+        base["hyperv_firewall_profile_count"] = 3
+        base.update(changes)
+        facts = facts_of("win10_mirrored_fallback", **base)
+        assert facts["networking"]["effective_mode"] == "nat"
+        assert len(facts["networking"]["fallback_reasons"]) == 1
+        assert reason in facts["networking"]["fallback_reasons"][0]
+
+
+class TestPolicyForcesNat:
+    facts = facts_of("policy_forces_nat")
+
+    def test_networking_mode_from_policy(self):
+        networking = self.facts["networking"]
+        assert networking["requested_mode"] == "mirrored"
+        assert (networking["mode"], networking["mode_source"], networking["effective_mode"]) == ("nat", "policy", "nat")
+        assert "networkingMode=mirrored is overridden by policy AllowNetworkingModeUserSetting=0" in networking["notes"]
+
+    def test_firewall_forced_on(self):
+        firewall = self.facts["firewall"]
+        assert firewall["configured"] is False
+        assert firewall["forced_on_by_policy"] is True
+        assert firewall["enabled"] is True
+        # firewall on: the Hyper-V firewall adapter is preferred over a stale vEthernet (WSL).
+        assert self.facts["networking"]["nat"]["adapter"]["alias"] == "vEthernet (WSL (Hyper-V firewall))"
+        assert self.facts["windows_host_address"] == "172.20.96.1"
+
+    def test_policy_raw_and_overrides(self):
+        assert self.facts["policy"]["DefaultNetworkingMode"] == 1
+        assert [(o["policy"], o["settings"]) for o in self.facts["policy_overrides"]] == [
+            ("AllowKernelUserSetting", ["wsl2.kernel", "wsl2.kernelModules"]),
+            ("AllowNetworkingModeUserSetting", ["wsl2.networkingMode"]),
+            ("AllowFirewallUserSetting", ["wsl2.firewall"]),
+            ("AllowWSL1", []),
+            ("DefaultNetworkingMode", ["wsl2.networkingMode"]),
+        ]
+        assert self.facts["policy_overrides"][-1]["effect"] == "the default networking mode is nat"
+
+    def test_unexpandable_folder_is_noted(self):
+        assert self.facts["known_folders"]["downloads"] == "\\\\fileserver\\home$\\carol\\Downloads"
+        assert self.facts["known_folders"]["documents"] == "%HOMESHARE%\\Documents"
+        assert any("%HOMESHARE%" in note for note in self.facts["notes"])
+
+    def test_policy_default_applies_when_user_is_allowed_but_silent(self):
+        raw_policy = {"DefaultNetworkingMode": 3}
+        facts = facts_of("win11_nat", policy=raw_policy)
+        assert (facts["networking"]["mode"], facts["networking"]["mode_source"]) == ("mirrored", "policy")
+        assert facts["windows_host_address"] == "127.0.0.1"
+
+    def test_user_choice_wins_when_allowed(self):
+        facts = facts_of("policy_forces_nat", policy={"DefaultNetworkingMode": 1})
+        assert (facts["networking"]["mode"], facts["networking"]["mode_source"]) == ("mirrored", "wslconfig")
+        assert facts["networking"]["effective_mode"] == "mirrored"
+
+
+class TestMirroredUtf16Wslconfig:
+    facts = facts_of("win11_mirrored_utf16")
+
+    def test_utf16_bom_wslconfig_is_parsed(self):
+        assert self.facts["wslconfig"]["encoding"] == "utf-16-le-bom"
+        assert self.facts["wslconfig"]["settings"] == {
+            "wsl2": {"networkingMode": "mirrored", "dnsTunneling": False},
+            "experimental": {"hostAddressLoopback": True, "ignoredPorts": [3000, 9000]},
+        }
+
+    def test_mirrored(self):
+        networking = self.facts["networking"]
+        assert (networking["mode"], networking["effective_mode"], networking["fallback_reasons"]) == (
+            "mirrored",
+            "mirrored",
+            [],
+        )
+        assert networking["host_address_loopback"] is True
+        assert self.facts["windows_host_address"] == "127.0.0.1"
+        assert self.facts["dns_tunneling"] == {"enabled": False, "address": None}
+        assert self.facts["firewall"]["nat_network"] is None
+        assert self.facts["firewall"]["vm_setting"]["default_inbound_action"] == "Allow"
+
+
+class TestWslconfigEdgeCases:
+    def _with_wslconfig(self, data: bytes | None, **changes):
+        wslconfig = {"path": "C:\\Users\\alice\\.wslconfig", "exists": data is not None}
+        wslconfig["content_base64"] = b64(data) if data is not None else None
+        return facts_of("win11_nat", wslconfig=wslconfig, **changes)
+
+    def test_missing_file(self):
+        facts = self._with_wslconfig(None)
+        assert facts["wslconfig"]["exists"] is False
+        assert facts["wslconfig"]["settings"] == {}
+        assert facts["networking"]["effective_mode"] == "nat"
+
+    def test_utf8_bom(self):
+        facts = self._with_wslconfig(b"\xef\xbb\xbf[wsl2]\nnetworkingMode=mirrored\n")
+        assert facts["wslconfig"]["encoding"] == "utf-8-sig"
+        assert facts["networking"]["effective_mode"] == "mirrored"
+
+    def test_legacy_experimental_networking_mode(self):
+        facts = self._with_wslconfig(b"[experimental]\nnetworkingMode=mirrored\n")
+        assert facts["networking"]["requested_mode"] == "mirrored"
+
+    def test_rejected_mode_keeps_default(self):
+        facts = self._with_wslconfig(b"[wsl2]\nnetworkingMode=mirorred\n")
+        assert facts["wslconfig"]["rejected_keys"] == ["wsl2.networkingMode"]
+        assert (facts["networking"]["mode"], facts["networking"]["mode_source"]) == ("nat", "default")
+        assert any("not a known mode" in note for note in facts["networking"]["notes"])
+
+    def test_invalid_tunneling_address_turns_tunneling_off(self):
+        facts = self._with_wslconfig(b"[experimental]\ndnsTunnelingIpAddress=10.0.0\n")
+        assert facts["dns_tunneling"] == {"enabled": False, "address": None}
+
+    def test_custom_tunneling_address(self):
+        facts = self._with_wslconfig(b"[experimental]\ndnsTunnelingIpAddress=10.200.0.53\n")
+        assert facts["dns_tunneling"] == {"enabled": True, "address": "10.200.0.53"}
+
+    def test_safe_mode_turns_networking_off(self):
+        facts = self._with_wslconfig(b"[wsl2]\nsafeMode=true\nnetworkingMode=mirrored\n")
+        assert (facts["networking"]["mode"], facts["networking"]["mode_source"]) == ("none", "safe_mode")
+        assert facts["windows_host_address"] is None
+        assert facts["dns_tunneling"]["enabled"] is False
+
+    @pytest.mark.parametrize(("wsl_version", "spelling"), [("2.6.1", "virtioproxy"), ("2.9.4", "consomme")])
+    def test_virtioproxy_is_spelled_by_wsl_version(self, wsl_version, spelling):
+        raw_version = {"source": "registry", "version": wsl_version}
+        facts = self._with_wslconfig(b"[wsl2]\nnetworkingMode=VirtioProxy\n", wsl_version=raw_version)
+        assert facts["networking"]["effective_mode"] == spelling
+        assert facts["windows_host_address"] is None
+        assert facts["dns_tunneling"]["enabled"] is True
+
+
+class TestDecoding:
+    TEXT = "WSL-Version: 2.6.1.0\r\nKernelversion: 6.6.87.2-1\r\n"
+
+    @pytest.mark.parametrize(
+        ("data", "encoding"),
+        [
+            (TEXT.encode("utf-8"), "utf-8"),
+            (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "utf-8-sig"),
+            (TEXT.encode("utf-16-le"), "utf-16-le"),
+            (b"\xff\xfe" + TEXT.encode("utf-16-le"), "utf-16-le-bom"),
+            (b"\xfe\xff" + TEXT.encode("utf-16-be"), "utf-16-be-bom"),
+            (TEXT.encode("utf-16-be"), "utf-16-be"),
+        ],
+    )
+    def test_decode_text(self, data, encoding):
+        assert decode_text(data) == (self.TEXT, encoding)
+
+    def test_cp1252_fallback(self):
+        assert decode_text("Größe=1\n".encode("cp1252")) == ("Größe=1\n", "cp1252")
+
+    def test_localised_wsl_version(self):
+        # wsl-reference §5.2: labels are localised (de-DE), the field order is not.
+        assert parse_wsl_version_output(self.TEXT) == {"wsl": "2.6.1.0", "kernel": "6.6.87.2-1"}
+
+    def test_old_inbox_wsl_version_error(self):
+        assert parse_wsl_version_output("Invalid command line option: --version\r\n") is None
+
+    def test_wsl_list_with_crcrlf_and_no_rows(self):
+        text = "  NAME      STATE           VERSION\r\r\n* Ubuntu    Stopped         2\r\r\n"
+        assert parse_wsl_list_verbose(text) == [{"name": "Ubuntu", "state": "Stopped", "version": 2, "default": True}]
+        assert parse_wsl_list_verbose("") == []
+
+
+def test_expand_known_folder_is_case_insensitive():
+    env = {"SystemDrive": "C:"}
+    assert expand_known_folder("%userprofile%\\Downloads", "D:\\Profiles\\al", env) == "D:\\Profiles\\al\\Downloads"
+    assert expand_known_folder("%SYSTEMDRIVE%\\Data", None, env) == "C:\\Data"
+    assert expand_known_folder(None, "C:\\Users\\al", env) is None
+
+
+def test_negative_dword_from_powershell_is_unsigned():
+    overrides = policy_overrides({"DefaultNetworkingMode": -1})
+    assert overrides == [
+        {
+            "policy": "DefaultNetworkingMode",
+            "value": 0xFFFFFFFF,
+            "settings": ["wsl2.networkingMode"],
+            "effect": "invalid value, WSL keeps NAT",
+        }
+    ]
+
+
+class TestActionPlugin:
+    def _action(self, module_result, args=None):
+        task = mock.MagicMock(args=args or {}, async_val=0, check_mode=False, diff=False)
+        action = ActionModule(
+            task, mock.MagicMock(), mock.MagicMock(), loader=None, templar=None, shared_loader_obj=None
+        )
+        action._execute_module = mock.MagicMock(return_value=module_result)
+        return action
+
+    def test_runs_the_powershell_module_and_sets_facts(self):
+        action = self._action(recorded("win11_nat"), {"user": "alice"})
+        with mock.patch("ansible.plugins.action.ActionBase.run", return_value={}):
+            result = action.run(task_vars={})
+        action._execute_module.assert_called_once_with(
+            module_name="effective.wsl.wsl_host_facts", module_args={"user": "alice"}, task_vars={}
+        )
+        assert result["changed"] is False
+        assert result["ansible_facts"]["wsl_host"]["windows_host_address"] == "172.24.208.1"
+        assert result["ansible_facts"]["wsl_host"]["policy"] == {}
+
+    def test_module_failure_is_passed_through(self):
+        failure = {"failed": True, "msg": "user: 'nobody' is not a known Windows account"}
+        action = self._action(failure, {"user": "nobody"})
+        with mock.patch("ansible.plugins.action.ActionBase.run", return_value={}):
+            result = action.run(task_vars={})
+        assert result == failure
