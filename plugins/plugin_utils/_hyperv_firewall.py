@@ -95,7 +95,11 @@ class FirewallOptionError(ValueError):
 
 
 def _describe(value):
-    return repr(value) if isinstance(value, str) else f"{value!r} ({type(value).__name__})"
+    if isinstance(value, str):
+        return repr(str(value))
+    # Task values may be tagged subclasses (ansible-core 2.19 data tagging): name the builtin type.
+    builtin = next((kind for kind in type(value).__mro__ if kind.__module__ == "builtins"), type(value))
+    return f"{value!r} ({builtin.__name__})"
 
 
 def _as_list(option, value):
