@@ -115,50 +115,69 @@ if ($existing.Count -eq 1) {
     $before = Get-RawProperty -InputObject $existing[0] -Property $ruleProperties
 }
 
+# Decide what to call: every desired property is compared in the same way, whatever it is.
 $operation = 'none'
 $changedProperties = @()
-try {
-    if ($state -eq 'absent') {
-        if ($null -ne $before) {
-            # wsl-reference §4.2: Remove-NetFirewallHyperVRule without -Name removes every rule.
-            Remove-NetFirewallHyperVRule -Name $name -WhatIf:$module.CheckMode
-            $operation = 'remove'
-        }
+$parameters = @{}
+if ($state -eq 'absent') {
+    if ($null -ne $before) {
+        $operation = 'remove'
     }
-    elseif ($null -eq $before) {
-        $parameters = @{ Name = $name }
-        foreach ($entry in $createProperties.GetEnumerator()) {
-            $parameters[$entry.Key] = $entry.Value
-        }
-        foreach ($entry in $desired.GetEnumerator()) {
-            $parameters[$entry.Key] = $entry.Value
+}
+elseif ($null -eq $before) {
+    $operation = 'create'
+    $parameters.Name = $name
+    foreach ($entry in $createProperties.GetEnumerator()) {
+        $parameters[$entry.Key] = $entry.Value
+    }
+    foreach ($entry in $desired.GetEnumerator()) {
+        $parameters[$entry.Key] = $entry.Value
+        $changedProperties += $entry.Key
+    }
+}
+else {
+    foreach ($entry in $desired.GetEnumerator()) {
+        $observedKey = Get-ComparisonKey -Value $existing[0].($entry.Key) -Spelling (Get-Entry -Dictionary $aliases -Key $entry.Key)
+        $desiredKey = Get-ComparisonKey -Value $entry.Value -Spelling $null
+        if ($observedKey -ne $desiredKey) {
+            $parameterName = Get-Entry -Dictionary $setParameterNames -Key $entry.Key
+            if ($null -eq $parameterName) {
+                $parameterName = $entry.Key
+            }
+            $parameters[$parameterName] = $entry.Value
             $changedProperties += $entry.Key
         }
-        New-NetFirewallHyperVRule @parameters -WhatIf:$module.CheckMode | Out-Null
-        $operation = 'create'
     }
-    else {
-        $parameters = @{}
-        foreach ($entry in $desired.GetEnumerator()) {
-            $observedKey = Get-ComparisonKey -Value $existing[0].($entry.Key) -Spelling (Get-Entry -Dictionary $aliases -Key $entry.Key)
-            $desiredKey = Get-ComparisonKey -Value $entry.Value -Spelling $null
-            if ($observedKey -ne $desiredKey) {
-                $parameterName = Get-Entry -Dictionary $setParameterNames -Key $entry.Key
-                if ($null -eq $parameterName) {
-                    $parameterName = $entry.Key
-                }
-                $parameters[$parameterName] = $entry.Value
-                $changedProperties += $entry.Key
-            }
-        }
-        if ($changedProperties.Count -gt 0) {
-            Set-NetFirewallHyperVRule -Name $name @parameters -WhatIf:$module.CheckMode
-            $operation = 'update'
+    if ($changedProperties.Count -gt 0) {
+        $operation = 'update'
+        # wsl-reference §4.2: some builds' Set-NetFirewallHyperVRule lacks -Direction/-Action/-Enabled/-Profiles.
+        # Refuse before changing anything rather than apply half of the request.
+        $setParameters = (Get-Command -Name 'Set-NetFirewallHyperVRule').Parameters
+        $unsupported = @($parameters.Keys | Where-Object { -not $setParameters.ContainsKey($_) })
+        if ($unsupported.Count -gt 0) {
+            $module.FailJson("Set-NetFirewallHyperVRule on this Windows build has no parameter $($unsupported -join ', ') to change the rule '$name'; remove it (state=absent) and create it again")
         }
     }
 }
+
+$failure = $null
+try {
+    if ($operation -eq 'remove') {
+        # wsl-reference §4.2: Remove-NetFirewallHyperVRule without -Name removes every rule.
+        Remove-NetFirewallHyperVRule -Name $name -WhatIf:$module.CheckMode
+    }
+    elseif ($operation -eq 'create') {
+        New-NetFirewallHyperVRule @parameters -WhatIf:$module.CheckMode | Out-Null
+    }
+    elseif ($operation -eq 'update') {
+        Set-NetFirewallHyperVRule -Name $name @parameters -WhatIf:$module.CheckMode
+    }
+}
 catch {
-    $module.FailJson("Failed to $state the Hyper-V firewall rule '$name': $($_.Exception.Message)", $_)
+    $failure = $_
+}
+if ($null -ne $failure) {
+    $module.FailJson("Failed to $operation the Hyper-V firewall rule '$name': $($failure.Exception.Message)", $failure)
 }
 
 $after = $before

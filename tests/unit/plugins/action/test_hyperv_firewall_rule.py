@@ -46,7 +46,7 @@ def new_rule_parameters(module_args):
 def test_ps1_create_branch_is_the_one_modelled_above():
     # Keeps new_rule_parameters honest: the .ps1 builds exactly that splat, in that order.
     source = PS1.read_text()
-    create = source.index("$parameters = @{ Name = $name }")
+    create = source.index("$parameters.Name = $name")
     assert create < source.index("foreach ($entry in $createProperties.GetEnumerator())", create)
     assert source.index("foreach ($entry in $createProperties.GetEnumerator())", create) < source.index(
         "foreach ($entry in $desired.GetEnumerator())", create
