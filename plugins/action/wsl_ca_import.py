@@ -1,0 +1,107 @@
+# Copyright: (c) 2026, effective.wsl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin for effective.wsl.wsl_ca_import: read, parse and check the certificates on the controller,
+then run the module on the target with one validated PEM per certificate."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.effective.wsl.plugins.modules.wsl_ca_import import ARGUMENT_SPEC
+from ansible_collections.effective.wsl.plugins.plugin_utils._certs import (
+    CertificateInputError,
+    build_selection,
+    parse_certificates_option,
+    parse_file_bytes,
+    select_and_validate,
+)
+
+MODULE_NAME = "effective.wsl.wsl_ca_import"
+# Options the target side needs; the rest (src, select, allow_non_ca, allow_expired) are applied here.
+TARGET_OPTIONS = ("state", "allow_empty", "family", "name", "runtime_env")
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        result = super().run(tmp, task_vars)
+        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        try:
+            return self._run(result, args, task_vars)
+        finally:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+
+    def _run(self, result: dict, args: dict, task_vars: dict) -> dict:
+        problems: list[str] = []
+        certificates = []
+        try:
+            certificates.extend(parse_certificates_option(args["certificates"]))
+        except CertificateInputError as error:
+            problems.extend(error.problems)
+        for index, path in enumerate(args["src"]):
+            origin = f"src[{index}] {path}"
+            try:
+                content = self._read_target_file(path, origin, task_vars)
+                certificates.extend(parse_file_bytes(content, origin))
+            except CertificateInputError as error:
+                problems.extend(error.problems)
+        try:
+            selection = build_selection(args["select"])
+        except CertificateInputError as error:
+            problems.extend(error.problems)
+        if problems:
+            return self._failed(result, problems)
+
+        try:
+            to_import, warnings = select_and_validate(
+                certificates,
+                selection,
+                now=datetime.datetime.now(datetime.UTC),
+                allow_non_ca=args["allow_non_ca"],
+                allow_expired=args["allow_expired"],
+            )
+        except CertificateInputError as error:
+            return self._failed(result, error.problems)
+
+        module_args = {option: args[option] for option in TARGET_OPTIONS}
+        module_args["certificates"] = [cert.pem() for cert in to_import]
+        module_result = self._execute_module(module_name=MODULE_NAME, module_args=module_args, task_vars=task_vars)
+        result.update(module_result)
+        result["invocation"] = {"module_args": self._task.args}
+        if warnings:
+            result["warnings"] = [*result.get("warnings", []), *warnings]
+        return result
+
+    def _read_target_file(self, path: str, origin: str, task_vars: dict) -> bytes:
+        slurped = self._execute_module(
+            module_name="ansible.builtin.slurp", module_args={"src": path}, task_vars=task_vars
+        )
+        if slurped.get("failed"):
+            raise CertificateInputError(
+                [
+                    f"{origin}: cannot be read on the target ({slurped.get('msg', 'slurp failed')}); allowed: the path "
+                    "of an existing PEM or DER certificate file"
+                ]
+            )
+        try:
+            return base64.b64decode(slurped["content"])
+        except (KeyError, binascii.Error, ValueError):
+            raise CertificateInputError([f"{origin}: slurp returned no usable content"]) from None
+
+    @staticmethod
+    def _failed(result: dict, problems: list[str]) -> dict:
+        count = len(problems)
+        result.update(
+            failed=True,
+            changed=False,
+            msg=f"wsl_ca_import: {count} problem{'s' if count > 1 else ''}, nothing was changed: "
+            + "; ".join(problems),
+            problems=problems,
+        )
+        return result
