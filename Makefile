@@ -57,8 +57,10 @@ unit: deps
 integration: deps
 	$(BIN)/python -m pytest -n 2 --junitxml=tests/output/junit/integration.xml tests/integration
 
+# Each scenario runs whole inside the WSL simulator (local connection, pinned interpreter, prerun: false).
 molecule: deps
-	@echo "molecule: no scenarios yet"
+	tests/wslsim/wslsim run --mode nat --cwd $(CURDIR) -- molecule test -s distro_nat
+	tests/wslsim/wslsim run --mode mirrored --cwd $(CURDIR) -- molecule test -s distro_mirrored
 
 build: deps
 	rm -rf .cache/build && mkdir -p .cache/build
@@ -66,8 +68,11 @@ build: deps
 	$(BIN)/ansible-galaxy collection install --force -p .cache/build/installed .cache/build/effective-wsl-*.tar.gz
 	$(BIN)/python tools/check_docs.py .cache/build/installed
 
+# playbooks/site.yml in check + diff mode inside the simulator; no Windows host is configured, so the Windows
+# play says so and is skipped. steff is the simulator's Windows user (for the Downloads link).
 demo: deps
-	@echo "demo: not available yet"
+	tests/wslsim/wslsim run --mode nat --cwd $(CURDIR) -- \
+		ansible-playbook -i playbooks/inventory playbooks/site.yml --check --diff -e wsl_distro_windows_user=steff
 
 bench: deps
 	@echo "bench: not available yet"
