@@ -23,7 +23,7 @@ description:
   - Needs Windows 11 22H2 build 22621.2428 or later and an elevated (administrator) connection.
 version_added: 0.1.0
 author:
-  - effective.wsl contributors
+  - effective.wsl contributors (@effective-wsl)
 options:
   vm_creator_id:
     description:
