@@ -69,7 +69,8 @@ class ActionModule(ActionBase):
         except CertificateInputError as error:
             return self._failed(result, error.problems)
 
-        module_args = {option: args[option] for option in TARGET_OPTIONS}
+        # Unset options stay unset: an explicit None would fail the module's choices check (family).
+        module_args = {option: args[option] for option in TARGET_OPTIONS if args[option] is not None}
         module_args["certificates"] = [cert.pem() for cert in to_import]
         module_result = self._execute_module(module_name=MODULE_NAME, module_args=module_args, task_vars=task_vars)
         result.update(module_result)
