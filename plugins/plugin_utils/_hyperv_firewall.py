@@ -580,12 +580,6 @@ def rule_warnings(rule, profiles):
     return warnings
 
 
-def changed_keys(before, after):
-    """Keys whose interpreted value differs between two interpreted objects (None = object missing)."""
-    before, after = before or {}, after or {}
-    return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
-
-
 # ---------------------------------------------------------------------------------------------
 # Results: what the action plugins return, from what the .ps1 modules reported.
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from ansible_collections.effective.wsl.plugins.plugin_utils._hyperv_firewall import (
     WSL_VM_CREATOR_ID,
@@ -18,7 +21,6 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._hyperv_firewall imp
     canonical_ports,
     canonical_profiles,
     canonical_protocol,
-    changed_keys,
     interpret_profile,
     interpret_rule,
     interpret_vm_setting,
@@ -52,6 +54,46 @@ def load(name):
 )
 def test_canonical_ports(given, expected):
     assert canonical_ports("local_ports", given) == expected
+
+
+def _covered(ports):
+    covered = set()
+    for item in ports:
+        low, _, high = str(item).partition("-")
+        covered.update(range(int(low), int(high or low) + 1))
+    return covered
+
+
+# Small and edge ranges make overlapping and adjacent ports likely.
+_PORT = st.one_of(st.integers(1, 30), st.integers(65520, 65535), st.integers(1, 65535))
+_PORT_ITEM = st.one_of(_PORT, st.tuples(_PORT, _PORT).map(lambda pair: f"{min(pair)}-{max(pair)}"))
+
+
+@hypothesis.given(st.lists(_PORT_ITEM, min_size=1, max_size=12))
+def test_canonical_ports_keeps_the_same_ports_sorted_and_merged(items):
+    ports = canonical_ports("local_ports", items)
+    assert _covered(ports) == _covered(items)
+    assert canonical_ports("local_ports", ports) == ports  # idempotent
+    bounds = [tuple(int(part) for part in port.partition("-")[::2] if part) for port in ports]
+    # sorted and neither overlapping nor adjacent: each range starts at least 2 above the previous end
+    assert all(later[0] >= earlier[-1] + 2 for earlier, later in itertools.pairwise(bounds))
+
+
+@hypothesis.given(
+    st.lists(
+        st.one_of(
+            st.ip_addresses().map(str),
+            st.tuples(st.ip_addresses(v=4), st.integers(0, 32)).map(lambda pair: f"{pair[0]}/{pair[1]}"),
+            st.tuples(st.ip_addresses(v=6), st.integers(0, 128)).map(lambda pair: f"{pair[0]}/{pair[1]}"),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_canonical_addresses_is_idempotent(items):
+    addresses = canonical_addresses("remote_addresses", items)
+    assert canonical_addresses("remote_addresses", addresses) == addresses
+    assert len(addresses) == len(set(addresses))
 
 
 @pytest.mark.parametrize(
@@ -367,11 +409,6 @@ def test_interpret_not_configured():
     assert setting["default_inbound_action"] == "allow"
 
 
-def test_changed_keys():
-    assert changed_keys({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4}) == ["b", "c"]
-    assert changed_keys(None, {"a": 1}) == ["a"]
-
-
 def _rule_request(**options):
     return build_rule_request({"name": "MyWebServer", **options})
 
@@ -402,7 +439,8 @@ def test_rule_result_unchanged_has_equal_diff():
 def test_rule_result_update_ports():
     result = rule_result(_rule_request(local_ports=[443, 80], protocol="tcp"), load("rule_update_ports.json"), True)
     assert result["changed_keys"] == ["local_ports"]
-    assert changed_keys(result["diff"]["before"], result["diff"]["after"]) == ["local_ports"]
+    before, after = result["diff"]["before"], result["diff"]["after"]
+    assert [key for key in before if before[key] != after[key]] == ["local_ports"]
     assert result["diff"]["after"]["local_ports"] == ["80", "443"]
 
 
