@@ -63,7 +63,7 @@ def parse_binfmt_entry(text: str | None) -> dict | None:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     entry = {"enabled": bool(lines) and lines[0] == "enabled", "interpreter": None, "flags": ""}
     for line in lines[1:]:
-        key, _, value = line.partition(" ")
+        key, _separator, value = line.partition(" ")
         if key == "interpreter":
             entry["interpreter"] = value.strip()
         elif key == "flags:":

@@ -48,7 +48,7 @@ notes:
 seealso:
   - module: effective.wsl.wsl_host_facts
 author:
-  - effective.wsl contributors
+  - effective.wsl contributors (@effective-wsl)
 """
 
 EXAMPLES = r"""

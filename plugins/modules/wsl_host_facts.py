@@ -56,7 +56,7 @@ notes:
 seealso:
   - module: effective.wsl.wsl_facts
 author:
-  - effective.wsl contributors
+  - effective.wsl contributors (@effective-wsl)
 """
 
 EXAMPLES = r"""
