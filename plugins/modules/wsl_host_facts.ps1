@@ -62,8 +62,12 @@ Function Invoke-RawCommand {
     $process = [System.Diagnostics.Process]::Start($startInfo)
     $stderr = $process.StandardError.ReadToEndAsync()
     $stdout = [System.IO.MemoryStream]::new()
-    $process.StandardOutput.BaseStream.CopyTo($stdout)
-    $process.WaitForExit()
+    $copy = $process.StandardOutput.BaseStream.CopyToAsync($stdout)
+    if (-not $process.WaitForExit(60000)) {
+        $process.Kill()
+        throw "$FileName $Arguments did not finish within 60 seconds"
+    }
+    $copy.Wait()
     @{
         rc = $process.ExitCode
         stdout_base64 = [Convert]::ToBase64String($stdout.ToArray())
@@ -158,8 +162,14 @@ if ($hypervFirewallCmdlet) {
             allow_host_policy_merge = "$($setting.AllowHostPolicyMerge)"
         }
     }
+    # wsl-reference §4.1: Hyper-V firewall v2 (needed for mirrored mode) is the one with profiles.
     $firewallProfileCount = Invoke-Read -Errors $errors -Name 'hyperv_firewall_profiles' -Read {
-        @(Get-NetFirewallHyperVProfile -PolicyStore ActiveStore -ErrorAction Stop).Count
+        if (Get-Command -Name Get-NetFirewallHyperVProfile -ErrorAction SilentlyContinue) {
+            @(Get-NetFirewallHyperVProfile -PolicyStore ActiveStore -ErrorAction Stop).Count
+        }
+        else {
+            0
+        }
     }
 }
 
