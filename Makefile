@@ -25,7 +25,7 @@ $(VENV)/.installed: requirements-dev.txt
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
-$(COLLECTIONS)/.installed: tools/extract_collections.py $(VENV)/.installed
+$(COLLECTIONS)/.installed: tools/extract_collections.py | $(VENV)/.installed
 	rm -rf $(COLLECTIONS)
 	$(BIN)/python tools/extract_collections.py $(COLLECTIONS) ansible.windows community.windows
 	mkdir -p $(COLLECTIONS)/ansible_collections/effective
