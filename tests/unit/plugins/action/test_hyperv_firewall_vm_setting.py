@@ -100,6 +100,13 @@ BAD_INPUTS = [
     ({"allow_local_firewall_rules": "x"}, ["allow_local_firewall_rules", "'x'", "true or false"]),
     ({"vm_creator_id": "{40E0AC32}"}, ["vm_creator_id", "'{40E0AC32}'", "8-4-4-4-12"]),
     ({"name": WSL}, ["unsupported option(s) name", "vm_creator_id"]),
+    ({"default_inbound_action": True}, ["default_inbound_action", "True (bool)", "allow, block, not_configured"]),
+    ({"default_inbound": "allow"}, ["unsupported option(s) default_inbound", "default_inbound_action"]),
+    ({"_objects": []}, ["unsupported option(s) _objects"]),
+    ({"enabled": ["true"]}, ["enabled", "['true'] (list)", "true or false"]),
+    ({"vm_creator_id": ""}, ["vm_creator_id", "''", "8-4-4-4-12"]),
+    ({"vm_creator_id": 12345}, ["vm_creator_id", "12345 (int)", "8-4-4-4-12"]),
+    ({"vm_creator_id": WSL[:-1]}, ["vm_creator_id", WSL[:-1], "with or without braces"]),
 ]
 
 
