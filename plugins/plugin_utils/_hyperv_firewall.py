@@ -598,10 +598,28 @@ def _without(entry, keys):
     return None if entry is None else {key: value for key, value in entry.items() if key not in keys}
 
 
+# wsl-reference §4.2: what New-NetFirewallHyperVRule uses for a parameter it is not given.
+NEW_RULE_DEFAULTS = {
+    "Direction": "Inbound",
+    "Action": "Allow",
+    "Enabled": "True",
+    "Protocol": ANY,
+    "LocalPorts": [ANY],
+    "RemotePorts": [ANY],
+    "LocalAddresses": [ANY],
+    "RemoteAddresses": [ANY],
+    "Profiles": ANY,
+}
+
+
 def rule_result(request, module_result, want_diff):
     """The task result of hyperv_firewall_rule from the raw report of its .ps1."""
     before = interpret_rule(module_result.get("raw_before"))
-    after = interpret_rule(module_result.get("raw_after"))
+    raw_after = module_result.get("raw_after")
+    if module_result.get("operation") == "create" and raw_after:
+        # A check-mode prediction holds only what was passed to New-; the cmdlet defaults fill the rest.
+        raw_after = {**NEW_RULE_DEFAULTS, **{key: value for key, value in raw_after.items() if value is not None}}
+    after = interpret_rule(raw_after)
     vm_creator_id = request.get("vm_creator_id")
     profiles = [
         interpret_profile(raw)

@@ -429,6 +429,19 @@ def test_rule_result_create():
     assert [p["profile"] for p in result["profiles"]] == ["domain", "private", "public"]
 
 
+def test_rule_result_check_mode_create_is_completed_with_cmdlet_defaults():
+    request = _rule_request(display_name="My Web Server", protocol="tcp", local_ports=[80])
+    predicted = {"Name": "MyWebServer", **request["_create_properties"], **request["_properties"]}
+    module_result = {"changed": True, "operation": "create", "raw_before": None, "raw_after": predicted}
+    rule = rule_result(request, module_result, want_diff=False)["rule"]
+    assert rule["display_name"] == "My Web Server"
+    assert rule["protocol"] == "tcp"
+    assert rule["local_ports"] == ["80"]
+    assert (rule["direction"], rule["action"], rule["enabled"]) == ("inbound", "allow", True)
+    assert rule["remote_addresses"] == ["any"]
+    assert rule["enforcement_status"] is None
+
+
 def test_rule_result_unchanged_has_equal_diff():
     result = rule_result(_rule_request(local_ports=[80], protocol="tcp"), load("rule_unchanged.json"), want_diff=True)
     assert result["changed"] is False
