@@ -75,7 +75,7 @@ demo: deps
 		ansible-playbook -i playbooks/inventory playbooks/site.yml --check --diff -e wsl_distro_windows_user=steff
 
 bench: deps
-	@echo "bench: not available yet"
+	$(BIN)/python bench/bench.py
 
 clean:
 	rm -rf $(VENV) .cache tests/output .ansible collections

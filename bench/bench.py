@@ -1,0 +1,981 @@
+"""Benchmarks of effective.wsl (``make bench``): facts speed, round trips, fleet scaling, Windows module counts.
+
+Every figure is a ratio or a count measured side by side in one run; timings are medians over repeated runs.
+Distro-side playbooks run inside the WSL simulator (tests/wslsim) with a local connection and the interpreter
+pinned. The callback plugin bench/callback_plugins/bench_count.py records every module execution, remote
+command and file transfer per host and task; bench/fakewin.py stands in for a Windows host when the
+``wsl_host`` role is counted.
+
+Writes bench/results.json, bench/controller_time.png and the generated section of docs/performance.md,
+and prints the table.
+
+usage: python bench/bench.py [--runs N] [--fleet 10,50,100] [--only facts,roundtrips,fleet,windows]
+       python bench/bench.py measure METRICS_JSON LOG -- COMMAND...   (used inside the simulator)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import pstats
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+OUT_DIR = BENCH_DIR / "out"
+PLAYBOOKS_DIR = BENCH_DIR / "playbooks"
+CALLBACK_DIR = BENCH_DIR / "callback_plugins"
+RESULTS_PATH = BENCH_DIR / "results.json"
+PLOT_PATH = BENCH_DIR / "controller_time.png"
+DOC_PATH = REPO_ROOT / "docs" / "performance.md"
+VENV_BIN = REPO_ROOT / ".venv" / "bin"
+VENV_PYTHON = VENV_BIN / "python"
+COLLECTIONS_PATH = REPO_ROOT / ".cache" / "collections"
+BENCH_COLLECTIONS_PATH = REPO_ROOT / ".cache" / "bench-collections"
+SIM_OUT_DIR = "/tmp/bench-out"  # inside the simulator
+
+DOC_BEGIN = "<!-- BEGIN GENERATED: make bench writes this section; do not edit by hand -->"
+DOC_END = "<!-- END GENERATED -->"
+
+FACTS_GOAL = 0.10
+RERUN_TIME_GOAL = 0.6
+MODULES_PER_CONCERN_GOAL = 1
+FLEET_FORKS = 10
+# The example's distro side (what playbooks/site.yml asks of the distro).
+WSL_CONF_SETTINGS = {
+    "boot": {"systemd": True},
+    "interop": {"appendWindowsPath": False},
+    "automount": {"options": "metadata,umask=22,fmask=11"},
+}
+WINDOWS_USER = "steff"  # the simulator's default Windows user
+DISTRO_CONCERNS = ("wsl.conf", "downloads", "ca")
+# How a task of the collection's roles maps to a concern of the example; tasks of the bench playbooks carry
+# their concern as the prefix of their name ("ca | ...").
+ACTION_CONCERNS = {
+    "effective.wsl.wsl_config": "wsl.conf",
+    "effective.wsl.wsl_restart": "wsl.conf",
+    "effective.wsl.wsl_symlink": "downloads",
+    "effective.wsl.wsl_ca_import": "ca",
+    "effective.wsl.wsl_facts": "facts",
+    "effective.wsl.wsl_host_facts": "facts",
+    "ansible.builtin.setup": "facts",
+    "effective.wsl.hyperv_firewall_rule": "firewall",
+    "effective.wsl.hyperv_firewall_vm_setting": "firewall",
+    "ansible.windows.win_certificate_info": "ca",
+}
+
+
+# ----------------------------------------------------------------------------------------------- measuring
+
+
+def measure_main(argv: list[str]) -> int:
+    """Inside the simulator: run COMMAND, write its wall time and the CPU time of its whole process tree."""
+    metrics_path, log_path, separator, *command = argv
+    if separator != "--" or not command:
+        print("usage: bench.py measure METRICS_JSON LOG -- COMMAND...", file=sys.stderr)
+        return 2
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    with open(log_path, "wb") as log:
+        returncode = subprocess.call(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    Path(metrics_path).write_text(json.dumps({"rc": returncode, "wall": wall, "cpu": cpu}), encoding="utf-8")
+    return 0
+
+
+@dataclass
+class Run:
+    """One ansible-playbook run: its metrics and the events bench_count recorded."""
+
+    label: str
+    name: str
+    rc: int
+    wall: float
+    cpu: float
+    events: list[dict]
+    log: str
+
+    def of(self, kind: str) -> list[dict]:
+        return [event for event in self.events if event["event"] == kind]
+
+    @property
+    def hosts(self) -> list[str]:
+        return sorted({event["host"] for event in self.of("result")})
+
+    @property
+    def target_cpu(self) -> float:
+        """CPU of the commands the workers started: on a real fleet this is spent on the hosts, not the controller."""
+        return sum(event["target_cpu"] for event in self.of("task"))
+
+    @property
+    def worker_cpu(self) -> float:
+        return sum(event["worker_cpu"] for event in self.of("task"))
+
+    @property
+    def controller_cpu(self) -> float:
+        return self.cpu - self.target_cpu
+
+    def per_host(self, kind: str) -> float:
+        """Events of `kind` per host (module executions, commands, transfers), averaged over the hosts."""
+        hosts = self.hosts
+        return len([event for event in self.of(kind) if event["host"] in hosts]) / max(len(hosts), 1)
+
+    def changed(self) -> int:
+        return sum(1 for event in self.of("result") if event["status"] == "changed")
+
+    def failures(self) -> list[str]:
+        return [
+            f"{event['host']}: {event['task']}: {event['msg']}"
+            for event in self.of("result")
+            if event["status"] in ("failed", "unreachable")
+        ]
+
+    def modules_by_task(self, host: str) -> list[tuple[str, str, list[str]]]:
+        """(task, action, modules executed) in the order the tasks ran, for one host."""
+        actions = {(event["task"]): event["action"] for event in self.of("task") if event["host"] == host}
+        order: list[str] = []
+        modules: dict[str, list[str]] = defaultdict(list)
+        for event in self.events:
+            if event["host"] != host or event["event"] not in ("module", "task"):
+                continue
+            if event["task"] not in order:
+                order.append(event["task"])
+            if event["event"] == "module":
+                modules[event["task"]].append(event["name"])
+        return [(task, actions.get(task, "?"), modules[task]) for task in order]
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+class Bench:
+    def __init__(self, runs: int, verbose: bool):
+        self.runs = runs
+        self.verbose = verbose
+        self.counter = 0
+        shutil.rmtree(OUT_DIR, ignore_errors=True)
+        OUT_DIR.mkdir(parents=True)
+
+    def say(self, message: str) -> None:
+        print(f"[bench {datetime.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+    def playbook(
+        self,
+        sim,
+        label: str,
+        playbook: str,
+        inventory: str = "localhost,",
+        extra_vars: dict | None = None,
+        args: tuple[str, ...] = (),
+        env: dict | None = None,
+        python_args: tuple[str, ...] = (),
+        timeout: float = 1200,
+    ) -> Run:
+        """Run a bench playbook under bench_count and the CPU meter: in the simulator, or here when `sim` is None.
+
+        `python_args` go to the interpreter before ansible-playbook; "{stem}" in them becomes the run's file stem.
+        """
+        self.counter += 1
+        name = f"{self.counter:03d}-{label}"
+        # Inside the simulator only /tmp and friends are writable: the run writes there and bench reads the files
+        # through /proc/<pid>/root, then keeps a copy in bench/out for inspection.
+        inside_dir = OUT_DIR if sim is None else Path(SIM_OUT_DIR)
+        if sim is not None:
+            sim.run(["mkdir", "-p", SIM_OUT_DIR], check=True)
+        inside = {suffix: inside_dir / f"{name}{suffix}" for suffix in (".jsonl", ".metrics.json", ".log")}
+        argv = [str(VENV_PYTHON), *(arg.replace("{stem}", str(inside_dir / name)) for arg in python_args)]
+        argv += [str(VENV_BIN / "ansible-playbook"), "-i", inventory]
+        pinned = {"ansible_python_interpreter": str(VENV_PYTHON)}
+        if sim is not None:
+            pinned["ansible_connection"] = "local"
+        argv += ["-e", json.dumps({**pinned, **(extra_vars or {})})]
+        argv += [*args, str(PLAYBOOKS_DIR / playbook)]
+        environment = {
+            "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACK_DIR),
+            "ANSIBLE_CALLBACKS_ENABLED": "bench_count",
+            "BENCH_RECORD_FILE": str(inside[".jsonl"]),
+            "ANSIBLE_COLLECTIONS_PATH": f"{COLLECTIONS_PATH}:{BENCH_COLLECTIONS_PATH}",
+            "ANSIBLE_LOCALHOST_WARNING": "0",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+            **(env or {}),
+        }
+        command = [str(VENV_PYTHON), str(BENCH_DIR / "bench.py"), "measure", str(inside[".metrics.json"])]
+        command += [str(inside[".log"]), "--", *argv]
+        if sim is None:
+            completed = subprocess.run(
+                command, env={**os.environ, **environment}, capture_output=True, text=True, timeout=timeout, check=False
+            )
+        else:
+            completed = sim.run(command, env=environment, timeout=timeout)
+            for produced in Path(sim.host_path(SIM_OUT_DIR)).glob(f"{name}.*"):
+                shutil.copyfile(produced, OUT_DIR / produced.name)
+        record, metrics, log = (OUT_DIR / f"{name}{suffix}" for suffix in (".jsonl", ".metrics.json", ".log"))
+        if completed.returncode != 0 or not metrics.exists():
+            raise BenchError(f"{label}: the measuring wrapper failed: {completed.stderr.strip()}")
+        data = json.loads(metrics.read_text(encoding="utf-8"))
+        lines = record.read_text(encoding="utf-8").splitlines() if record.exists() else []
+        events = [json.loads(line) for line in lines]
+        run = Run(label, name, data["rc"], data["wall"], data["cpu"], events, log.read_text(encoding="utf-8"))
+        if self.verbose:
+            self.say(f"{label}: rc={run.rc} wall={run.wall:.2f}s cpu={run.cpu:.2f}s changed={run.changed()}")
+        if run.rc != 0:
+            tail = "\n".join(run.log.splitlines()[-25:])
+            raise BenchError(f"{label}: ansible-playbook exited {run.rc}: {'; '.join(run.failures())}\n{tail}")
+        return run
+
+
+def simulator(**kwargs):
+    sys.path.insert(0, str(REPO_ROOT / "tests" / "wslsim"))
+    from wslsim import Simulator
+
+    return Simulator(**kwargs)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+# ----------------------------------------------------------------------------------------------- 1. facts
+
+
+FACTS_MODULES = {
+    "ping": "ansible.builtin.ping",
+    "setup": "ansible.builtin.setup",
+    "wsl_facts": "effective.wsl.wsl_facts",
+}
+FACTS_ROUNDS = 6
+
+
+def facts_ratio(samples: dict[str, list[float]]) -> float:
+    ping, setup, facts = (median(samples[name]) for name in FACTS_MODULES)
+    return (facts - ping) / (setup - ping)
+
+
+def module_run_walls(run: Run, action: str) -> list[float]:
+    """Wall time of the command that ran the module (the interpreter), one per task of `action`."""
+    tasks = [event for event in run.of("task") if event["action"] == action]
+    walls = []
+    for task in tasks:
+        commands = [
+            event["wall"]
+            for event in run.of("command")
+            if event["task"] == task["task"] and event["name"] == str(VENV_PYTHON)
+        ]
+        walls.append(commands)
+    # One task name per module: the commands of all rounds share it, in order.
+    return walls[0] if walls else []
+
+
+def wslinfo_shim_wall(sim, repeat: int = 9) -> float:
+    """Median wall time of the simulator's `wslinfo --networking-mode` (a Python script; real WSL's is native)."""
+    script = (
+        "import subprocess, time, statistics\n"
+        "walls = []\n"
+        f"for _ in range({repeat}):\n"
+        "    started = time.perf_counter()\n"
+        "    subprocess.run(['wslinfo', '--networking-mode'], check=True, capture_output=True)\n"
+        "    walls.append(time.perf_counter() - started)\n"
+        "print(statistics.median(walls))\n"
+    )
+    completed = sim.run([str(VENV_PYTHON), "-c", script], check=True)
+    return float(completed.stdout.strip())
+
+
+def bench_facts(bench: Bench) -> dict:
+    """(wsl_facts - ping) / (setup - ping): the module run on the target, and the whole task in its worker."""
+    per_run: dict[str, list[float]] = {"module_run": [], "task": []}
+    pooled: dict[str, dict[str, list[float]]] = {"module_run": defaultdict(list), "task": defaultdict(list)}
+    with simulator(mode="nat") as sim:
+        for index in range(bench.runs):
+            run = bench.playbook(sim, f"facts-{index}", "facts.yml", extra_vars={"bench_rounds": FACTS_ROUNDS})
+            samples: dict[str, dict[str, list[float]]] = {"module_run": {}, "task": {}}
+            for name, action in FACTS_MODULES.items():
+                samples["task"][name] = [event["wall"] for event in run.of("task") if event["action"] == action]
+                samples["module_run"][name] = module_run_walls(run, action)
+                for kind in samples:
+                    if len(samples[kind][name]) != FACTS_ROUNDS:
+                        raise BenchError(f"facts: {kind}: expected {FACTS_ROUNDS} runs of {action}")
+                    pooled[kind][name] += samples[kind][name]
+            for kind in samples:
+                per_run[kind].append(facts_ratio(samples[kind]))
+            bench.say(
+                f"facts run {index + 1}/{bench.runs}: ratio {per_run['module_run'][-1]:.3f} (module run), "
+                f"{per_run['task'][-1]:.3f} (task)"
+            )
+        shim = wslinfo_shim_wall(sim)
+    ratio = median(per_run["module_run"])
+    walls = {kind: {name: median(values) for name, values in pooled[kind].items()} for kind in pooled}
+    module_walls = walls["module_run"]
+    without_shim = (module_walls["wsl_facts"] - shim - module_walls["ping"]) / (
+        module_walls["setup"] - module_walls["ping"]
+    )
+    return {
+        "ratio": ratio,
+        "ratio_task_wall": median(per_run["task"]),
+        "ratio_per_run": per_run,
+        "goal": FACTS_GOAL,
+        "met": ratio <= FACTS_GOAL,
+        "median_wall": walls,
+        "wslinfo_shim_wall": shim,
+        "ratio_without_wslinfo_shim": without_shim,
+        "runs": bench.runs,
+        "rounds_per_run": FACTS_ROUNDS,
+    }
+
+
+# ----------------------------------------------------------------------------------------------- 2. round trips
+
+DISTRO_VARIANTS = {
+    "ours-role": "distro_role.yml",
+    "ours-modules": "distro_modules.yml",
+    "builtin": "distro_builtin.yml",
+}
+
+
+def make_ca_certificate() -> str:
+    """A throw-away root CA (PEM) for the CA concern; its key is discarded."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "Bench Corp Root CA"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Bench Corp"),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def distro_vars(ca_pem: str) -> dict:
+    return {
+        "bench_wsl_conf": WSL_CONF_SETTINGS,
+        "bench_wsl_conf_items": [
+            {"section": section, "option": key, "value": str(value).lower() if isinstance(value, bool) else value}
+            for section, keys in WSL_CONF_SETTINGS.items()
+            for key, value in keys.items()
+        ],
+        "bench_windows_user": WINDOWS_USER,
+        "bench_ca_certificates": [ca_pem],
+    }
+
+
+def concern_of(task: str, action: str) -> str:
+    prefix = task.split(" | ", 1)[0] if " | " in task else None
+    if prefix in (*DISTRO_CONCERNS, "facts", "firewall", "restart"):
+        return prefix
+    return ACTION_CONCERNS.get(action, "other")
+
+
+def modules_by_concern(run: Run, host: str) -> dict[str, int]:
+    counts: Counter = Counter()
+    for task, action, modules in run.modules_by_task(host):
+        if modules:
+            counts[concern_of(task, action)] += len(modules)
+    return dict(sorted(counts.items()))
+
+
+def task_breakdown(run: Run, host: str) -> list[dict]:
+    return [
+        {"task": task, "concern": concern_of(task, action), "modules": modules}
+        for task, action, modules in run.modules_by_task(host)
+        if modules
+    ]
+
+
+def run_counts(run: Run) -> dict:
+    host = run.hosts[0]
+    return {
+        "modules": run.per_host("module"),
+        "commands": run.per_host("command"),
+        "transfers": run.per_host("transfer"),
+        "changed_tasks": run.changed(),
+        "modules_by_concern": modules_by_concern(run, host),
+        "tasks": task_breakdown(run, host),
+    }
+
+
+def ratio_per_run(walls: dict, variant: str, phase: str) -> list[float]:
+    """Ours / builtin wall time of each run: the two ran one after the other, so machine drift hits both."""
+    return [ours / builtin for ours, builtin in zip(walls[variant][phase], walls["builtin"][phase], strict=True)]
+
+
+def short_error(error: Exception) -> str:
+    return str(error).splitlines()[0][:400]
+
+
+def bench_round_trips(bench: Bench, variables: dict) -> dict:
+    walls: dict[str, dict[str, list[float]]] = {variant: defaultdict(list) for variant in DISTRO_VARIANTS}
+    counts: dict[str, dict] = {}
+    broken: dict[str, str] = {}
+    notes: list[str] = []
+    for index in range(bench.runs):
+        for variant, playbook in DISTRO_VARIANTS.items():
+            if variant in broken:
+                continue
+            try:
+                with simulator(mode="nat") as sim:
+                    converge = bench.playbook(sim, f"rt-{variant}-converge-{index}", playbook, extra_vars=variables)
+                    rerun = bench.playbook(sim, f"rt-{variant}-rerun-{index}", playbook, extra_vars=variables)
+            except BenchError as error:
+                # Report what works; the table says which version could not run and why.
+                broken[variant] = short_error(error)
+                bench.say(f"round trips: {variant} failed: {broken[variant]}")
+                continue
+            walls[variant]["converge"].append(converge.wall)
+            walls[variant]["rerun"].append(rerun.wall)
+            observed = {"converge": run_counts(converge), "rerun": run_counts(rerun)}
+            if rerun.changed():
+                notes.append(f"{variant}: the re-run changed {rerun.changed()} task(s): not idempotent")
+            if variant not in counts:
+                counts[variant] = observed
+            elif [counts[variant][phase]["modules"] for phase in observed] != [
+                observed[phase]["modules"] for phase in observed
+            ]:
+                notes.append(f"{variant}: module counts differ between runs (run {index + 1})")
+        active = [variant for variant in DISTRO_VARIANTS if variant not in broken]
+        bench.say(
+            f"round trips run {index + 1}/{bench.runs}: re-run "
+            + ", ".join(f"{variant} {walls[variant]['rerun'][-1]:.2f}s" for variant in active)
+        )
+    active = [variant for variant in DISTRO_VARIANTS if variant not in broken]
+    compared = [variant for variant in active if variant != "builtin"] if "builtin" in active else []
+    ratios = {variant: ratio_per_run(walls, variant, "rerun") for variant in compared}
+    converge_ratios = {variant: ratio_per_run(walls, variant, "converge") for variant in compared}
+    per_concern = {
+        variant: {
+            phase: max(counts[variant][phase]["modules_by_concern"].get(concern, 0) for concern in DISTRO_CONCERNS)
+            for phase in ("converge", "rerun")
+        }
+        for variant in active
+    }
+    return {
+        "variants": active,
+        "broken": broken,
+        "counts": {variant: counts[variant] for variant in active},
+        "median_wall": {
+            variant: {phase: median(values) for phase, values in walls[variant].items()} for variant in active
+        },
+        "rerun_time_ratio": {variant: median(values) for variant, values in ratios.items()},
+        "rerun_time_ratio_per_run": ratios,
+        "converge_time_ratio": {variant: median(values) for variant, values in converge_ratios.items()},
+        "max_modules_per_concern": per_concern,
+        "goals": {"modules_per_concern": MODULES_PER_CONCERN_GOAL, "rerun_time_ratio": RERUN_TIME_GOAL},
+        "runs": bench.runs,
+        "notes": notes,
+    }
+
+
+# ----------------------------------------------------------------------------------------------- 3. fleet
+
+FLEET_VARIANTS = {"ours-role": "distro_role.yml", "builtin": "distro_builtin.yml"}
+FLEET_ROOT = "/tmp/bench-fleet"
+
+
+def fleet_inventory(sim, size: int) -> str:
+    """N hosts, each its own root: a private /etc, /root and CA directory behind its own shell (bench/hostsh)."""
+    names = [f"host{number:03d}" for number in range(1, size + 1)]
+    script = ["set -e", f"rm -rf {FLEET_ROOT}", f"mkdir -p {FLEET_ROOT}/remote-tmp"]
+    for name in names:
+        root = f"{FLEET_ROOT}/{name}"
+        script.append(
+            f"mkdir -p {root}/etc.upper {root}/etc.work {root}/root.upper {root}/root.work {root}/ca-certificates"
+            f" && cp {BENCH_DIR / 'hostsh'} {root}/sh"
+        )
+    completed = sim.run("\n".join(script))
+    if completed.returncode != 0:
+        raise BenchError(f"fleet: creating the host roots failed: {completed.stderr.strip()}")
+    lines = [f"{name} ansible_shell_executable={FLEET_ROOT}/{name}/sh" for name in names]
+    lines += ["", "[all:vars]", "ansible_connection=local", f"ansible_remote_tmp={FLEET_ROOT}/remote-tmp"]
+    inventory = f"{FLEET_ROOT}/inventory.ini"
+    sim.write_file(inventory, "\n".join(lines) + "\n")
+    return inventory
+
+
+def linear_fit(xs: list[float], ys: list[float]) -> dict:
+    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    slope = sxy / sxx
+    intercept = mean_y - slope * mean_x
+    total = sum((y - mean_y) ** 2 for y in ys)
+    residual = sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys, strict=True))
+    return {"slope": slope, "intercept": intercept, "r2": 1 - residual / total if total else 1.0}
+
+
+def profile_top(path: Path, limit: int = 12) -> list[dict]:
+    stats = pstats.Stats(str(path))
+    total = stats.total_tt
+    rows = []
+    for (filename, line, function), (_calls, _primitive, own, cumulative, _callers) in stats.stats.items():
+        rows.append(
+            {
+                "function": f"{function} ({short_path(filename)}:{line})",
+                "own_s": own,
+                "cumulative_s": cumulative,
+                "own_share": own / total if total else 0.0,
+            }
+        )
+    rows.sort(key=lambda row: row["own_s"], reverse=True)
+    return rows[:limit]
+
+
+def short_path(filename: str) -> str:
+    for marker in ("site-packages/", "lib/python3.11/", "ansible_collections/"):
+        if marker in filename:
+            return filename.split(marker, 1)[1]
+    return filename
+
+
+def bench_fleet(bench: Bench, variables: dict, sizes: list[int]) -> dict:
+    points: dict[str, list[dict]] = {variant: [] for variant in FLEET_VARIANTS}
+    for size in sizes:
+        for variant, playbook in FLEET_VARIANTS.items():
+            with simulator(mode="nat") as sim:
+                inventory = fleet_inventory(sim, size)
+                run = bench.playbook(
+                    sim,
+                    f"fleet-{variant}-{size}",
+                    playbook,
+                    inventory=inventory,
+                    extra_vars=variables,
+                    args=("-f", str(FLEET_FORKS)),
+                )
+            if len(run.hosts) != size:
+                raise BenchError(f"fleet: {variant} with {size} hosts reported results for {len(run.hosts)} hosts")
+            main_cpu = run.controller_cpu - run.worker_cpu
+            points[variant].append(
+                {
+                    "hosts": size,
+                    "wall": run.wall,
+                    "controller_cpu": run.controller_cpu,
+                    "controller_cpu_per_host": run.controller_cpu / size,
+                    "main_process_cpu": main_cpu,
+                    "worker_cpu": run.worker_cpu,
+                    "target_cpu": run.target_cpu,
+                    "modules_per_host": run.per_host("module"),
+                    "changed_tasks": run.changed(),
+                }
+            )
+            bench.say(
+                f"fleet {variant} N={size}: wall {run.wall:.1f}s controller CPU {run.controller_cpu:.1f}s "
+                f"({run.controller_cpu / size:.3f}s/host; main {main_cpu:.1f}s, workers {run.worker_cpu:.1f}s), "
+                f"target CPU {run.target_cpu:.1f}s"
+            )
+    fits = {
+        variant: linear_fit([point["hosts"] for point in data], [point["controller_cpu"] for point in data])
+        for variant, data in points.items()
+    }
+    profile_size = sizes[len(sizes) // 2]
+    with simulator(mode="nat") as sim:
+        inventory = fleet_inventory(sim, profile_size)
+        profiled = bench.playbook(
+            sim,
+            f"fleet-profile-{profile_size}",
+            FLEET_VARIANTS["ours-role"],
+            inventory=inventory,
+            extra_vars=variables,
+            args=("-f", str(FLEET_FORKS)),
+            python_args=("-m", "cProfile", "-o", "{stem}.pstats"),
+        )
+    profile_path = OUT_DIR / f"{profiled.name}.pstats"
+    return {
+        "forks": FLEET_FORKS,
+        "points": points,
+        "fit": fits,
+        "profile": {"hosts": profile_size, "variant": "ours-role", "top_own_time": profile_top(profile_path)},
+    }
+
+
+# ----------------------------------------------------------------------------------------------- 4. Windows
+
+WINDOWS_VARIANTS = {"ours-role": "windows_role.yml", "builtin": "windows_builtin.yml"}
+WSLCONFIG_SETTINGS = {"wsl2": {"networkingMode": "mirrored", "dnsTunneling": True, "firewall": True, "memory": "8GB"}}
+WINDOWS_CONCERNS = ("facts", "wsl.conf", "firewall", "restart")
+# The rule of the Hyper-V firewall fixtures (tests/unit/fixtures/hyperv_firewall) that bench/fakewin.py answers with.
+FIREWALL_RULES = [
+    {
+        "name": "MyWebServer",
+        "display_name": "My Web Server",
+        "direction": "inbound",
+        "protocol": "tcp",
+        "local_ports": [80],
+    }
+]
+WINDOWS_INVENTORY = (
+    "windows-host ansible_host=192.0.2.10 ansible_connection=winrm ansible_port=5986 ansible_user=bench "
+    "ansible_password=not-used ansible_winrm_transport=ntlm\n"
+)
+
+
+def windows_vars() -> dict:
+    return {
+        "bench_wslconfig": WSLCONFIG_SETTINGS,
+        "bench_wslconfig_items": [
+            {"option": key, "value": str(value).lower() if isinstance(value, bool) else value}
+            for key, value in WSLCONFIG_SETTINGS["wsl2"].items()
+        ],
+        "bench_vm_setting": {"default_inbound_action": "allow"},
+        "bench_firewall_rules": FIREWALL_RULES,
+        "bench_windows_user": WINDOWS_USER,
+    }
+
+
+def bench_windows(bench: Bench) -> dict:
+    """Module executions over WinRM of a converge and an idempotent re-run, against bench/fakewin.py."""
+    inventory = OUT_DIR / "windows-inventory.ini"
+    inventory.write_text(WINDOWS_INVENTORY, encoding="utf-8")
+    counts: dict[str, dict] = {}
+    notes: list[str] = []
+    for variant, playbook in WINDOWS_VARIANTS.items():
+        state = OUT_DIR / f"fakewin-{variant}.json"
+        state.unlink(missing_ok=True)
+        observed = {}
+        for phase in ("converge", "rerun"):
+            run = bench.playbook(
+                None,
+                f"windows-{variant}-{phase}",
+                playbook,
+                inventory=str(inventory),
+                extra_vars=windows_vars(),
+                env={"BENCH_FAKE_WINDOWS": str(state)},
+            )
+            observed[phase] = run_counts(run)
+            if phase == "rerun" and run.changed():
+                notes.append(f"{variant}: the re-run changed {run.changed()} task(s): not idempotent")
+        counts[variant] = observed
+        bench.say(
+            f"windows {variant}: {observed['converge']['modules']:.0f} module executions to converge, "
+            f"{observed['rerun']['modules']:.0f} to re-run"
+        )
+    return {"counts": counts, "notes": notes}
+
+
+# ----------------------------------------------------------------------------------------------- report
+
+
+def machine_description() -> str:
+    import ansible
+
+    return (
+        f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"ansible-core {ansible.__version__}"
+    )
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
+def render_facts(facts: dict) -> list[str]:
+    module_run, task = facts["median_wall"]["module_run"], facts["median_wall"]["task"]
+    per_run = facts["ratio_per_run"]
+    return [
+        "### 1. Facts",
+        "",
+        "| figure | measured | goal | |",
+        "|---|---|---|---|",
+        f"| (`wsl_facts` - `ping`) / (`setup` - `ping`), wall time of the module run | {facts['ratio']:.3f} "
+        f"| ≤ {facts['goal']:.2f} | {verdict(facts['met'])} |",
+        f"| the same, wall time of the whole task (worker) | {facts['ratio_task_wall']:.3f} | | |",
+        f"| the same (module run), less the simulator's `wslinfo` shim ({facts['wslinfo_shim_wall']:.3f} s) "
+        f"| {facts['ratio_without_wslinfo_shim']:.3f} | | |",
+        "",
+        f"Median wall time over {facts['runs']} runs x {facts['rounds_per_run']} interleaved rounds, module run: "
+        f"`ping` {module_run['ping']:.3f} s, `setup` {module_run['setup']:.3f} s, "
+        f"`wsl_facts` {module_run['wsl_facts']:.3f} s; whole task: `ping` {task['ping']:.3f} s, "
+        f"`setup` {task['setup']:.3f} s, `wsl_facts` {task['wsl_facts']:.3f} s.",
+        f"Ratio of each run (module run): {', '.join(f'{value:.3f}' for value in per_run['module_run'])}; "
+        f"(task): {', '.join(f'{value:.3f}' for value in per_run['task'])}.",
+        "",
+    ]
+
+
+def render_round_trips(data: dict) -> list[str]:
+    counts, walls, variants = data["counts"], data["median_wall"], data["variants"]
+    goals = data["goals"]
+    lines = [
+        "### 2. Round trips, distro side (per host)",
+        "",
+        "| version | converge: modules / commands / transfers | re-run: modules / commands / transfers "
+        f"| re-run wall (median) | re-run time vs builtin | goal ≤ {goals['rerun_time_ratio']:.1f} |",
+        "|---|---|---|---|---|---|",
+    ]
+    for variant in variants:
+        converge, rerun = counts[variant]["converge"], counts[variant]["rerun"]
+        ratio = data["rerun_time_ratio"].get(variant)
+        lines.append(
+            f"| {variant} | {converge['modules']:.0f} / {converge['commands']:.0f} / {converge['transfers']:.0f} "
+            f"| {rerun['modules']:.0f} / {rerun['commands']:.0f} / {rerun['transfers']:.0f} "
+            f"| {walls[variant]['rerun']:.2f} s | {'-' if ratio is None else f'{ratio:.2f}'} "
+            f"| {'' if ratio is None else verdict(ratio <= goals['rerun_time_ratio'])} |"
+        )
+    for variant, error in data["broken"].items():
+        lines.append(f"| {variant} | could not run: {error} | | | | |")
+    lines += [
+        "",
+        f"Module executions per concern (converge / re-run); goal ≤ {goals['modules_per_concern']} per concern:",
+        "",
+        "| concern | " + " | ".join(variants) + " |",
+        "|---|" + "---|" * len(variants),
+    ]
+    concerns = sorted(
+        {concern for phases in counts.values() for phase in phases.values() for concern in phase["modules_by_concern"]}
+    )
+    for concern in concerns:
+        cells = []
+        for variant in variants:
+            pair = [counts[variant][phase]["modules_by_concern"].get(concern, 0) for phase in ("converge", "rerun")]
+            cells.append(f"{pair[0]} / {pair[1]}")
+        lines.append(f"| {concern} | " + " | ".join(cells) + " |")
+    maxima = data["max_modules_per_concern"]
+    lines.append(
+        f"| **max of {', '.join(DISTRO_CONCERNS)}** | "
+        + " | ".join(
+            f"{maxima[v]['converge']} / {maxima[v]['rerun']}"
+            + ("" if v == "builtin" else f" ({verdict(max(maxima[v].values()) <= goals['modules_per_concern'])})")
+            for v in variants
+        )
+        + " |"
+    )
+    for variant in variants:
+        lines += ["", f"Modules each task ran ({variant}, converge, one host):", ""]
+        for task in counts[variant]["converge"]["tasks"]:
+            lines.append(f"- {task['task']} ({task['concern']}): {', '.join(task['modules'])}")
+    lines += [f"\n> note: {note}" for note in data["notes"]]
+    lines.append("")
+    return lines
+
+
+def render_fleet(fleet: dict) -> list[str]:
+    lines = [
+        f"### 3. Fleet (forks {fleet['forks']}, converge, one run per size)",
+        "",
+        "| version | hosts | wall | controller CPU | per host | main process | workers | target side (not controller) "
+        "|",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for variant, points in fleet["points"].items():
+        for point in points:
+            lines.append(
+                f"| {variant} | {point['hosts']} | {point['wall']:.1f} s | {point['controller_cpu']:.1f} s "
+                f"| {point['controller_cpu_per_host']:.3f} s | {point['main_process_cpu']:.1f} s "
+                f"| {point['worker_cpu']:.1f} s | {point['target_cpu']:.1f} s |"
+            )
+    lines += ["", "Linear fit of controller CPU against hosts:", ""]
+    for variant, fit in fleet["fit"].items():
+        lines.append(
+            f"- {variant}: {fit['slope']:.3f} CPU s per host + {fit['intercept']:.2f} s fixed, R² = {fit['r2']:.4f}"
+        )
+    profile = fleet["profile"]
+    lines += [
+        "",
+        f"Where the controller's main process spends its time ({profile['variant']}, {profile['hosts']} hosts, "
+        "cProfile, own time):",
+        "",
+        "| function | own time | share | cumulative |",
+        "|---|---|---|---|",
+    ]
+    for row in profile["top_own_time"]:
+        lines.append(
+            f"| `{row['function']}` | {row['own_s']:.2f} s | {row['own_share']:.1%} | {row['cumulative_s']:.2f} s |"
+        )
+    lines += ["", f"![controller CPU against hosts]({os.path.relpath(PLOT_PATH, DOC_PATH.parent)})", ""]
+    return lines
+
+
+def render_windows(windows: dict) -> list[str]:
+    counts = windows["counts"]
+    lines = [
+        "### 4. Windows side (module executions over WinRM, one host)",
+        "",
+        "| version | converge | re-run | converge by concern | re-run by concern |",
+        "|---|---|---|---|---|",
+    ]
+    for variant, phases in counts.items():
+        by_concern = [
+            ", ".join(f"{concern} {count}" for concern, count in phases[phase]["modules_by_concern"].items())
+            for phase in ("converge", "rerun")
+        ]
+        lines.append(
+            f"| {variant} | {phases['converge']['modules']:.0f} | {phases['rerun']['modules']:.0f} "
+            f"| {by_concern[0]} | {by_concern[1]} |"
+        )
+    lines += ["", "Modules each task ran (converge, ours-role):", ""]
+    for task in counts["ours-role"]["converge"]["tasks"]:
+        lines.append(f"- {task['task']} ({task['concern']}): {', '.join(task['modules'])}")
+    for note in windows["notes"]:
+        lines.append(f"\n> note: {note}")
+    lines.append("")
+    return lines
+
+
+def render_tables(results: dict) -> str:
+    lines = [
+        f"Generated {results['generated']} by `make bench` on {results['machine']}; timings are medians of "
+        f"{results['runs']} runs.",
+        "",
+    ]
+    if "facts" in results:
+        lines += render_facts(results["facts"])
+    if "round_trips" in results:
+        lines += render_round_trips(results["round_trips"])
+    if "fleet" in results:
+        lines += render_fleet(results["fleet"])
+    if "windows" in results:
+        lines += render_windows(results["windows"])
+    lines.append(f"`make bench` took {results['duration_s'] / 60:.1f} min.")
+    return "\n".join(lines)
+
+
+def plot_fleet(fleet: dict) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(figsize=(7, 4.2), dpi=110)
+    styles = {"ours-role": ("tab:blue", "o"), "builtin": ("tab:orange", "s")}
+    for variant, points in fleet["points"].items():
+        color, marker = styles.get(variant, ("tab:gray", "^"))
+        hosts = [point["hosts"] for point in points]
+        cpu = [point["controller_cpu"] for point in points]
+        fit = fleet["fit"][variant]
+        axes.plot(hosts, cpu, marker=marker, linestyle="none", color=color, label=f"{variant} (measured)")
+        span = [0, max(hosts)]
+        axes.plot(
+            span,
+            [fit["intercept"] + fit["slope"] * x for x in span],
+            color=color,
+            linewidth=1,
+            label=f"{variant} fit: {fit['slope']:.2f} s/host, R²={fit['r2']:.3f}",
+        )
+    axes.set_xlabel("simulated hosts (forks 10)")
+    axes.set_ylabel("controller CPU time [s]")
+    axes.set_title("effective.wsl distro side: controller CPU vs fleet size")
+    axes.grid(True, alpha=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(PLOT_PATH, metadata={"Software": None})
+    pyplot.close(figure)
+
+
+def update_doc(table: str) -> None:
+    text = DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.exists() else f"# Performance\n\n{DOC_BEGIN}\n{DOC_END}\n"
+    if DOC_BEGIN not in text or DOC_END not in text:
+        raise BenchError(f"{rel(DOC_PATH)} lacks the markers {DOC_BEGIN!r} and {DOC_END!r}")
+    head, rest = text.split(DOC_BEGIN, 1)
+    _, tail = rest.split(DOC_END, 1)
+    DOC_PATH.write_text(f"{head}{DOC_BEGIN}\n{table}\n{DOC_END}{tail}", encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------------------------- setup and main
+
+
+def ensure_community_general(bench: Bench) -> None:
+    """community.general (ini_file, for the builtin version) from the same ansible wheel as `make deps` uses."""
+    if (BENCH_COLLECTIONS_PATH / "ansible_collections" / "community" / "general").is_dir():
+        return
+    bench.say("extracting community.general for the builtin-module version")
+    extract = REPO_ROOT / "tools" / "extract_collections.py"
+    subprocess.check_call([str(VENV_PYTHON), str(extract), str(BENCH_COLLECTIONS_PATH), "community.general"])
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="effective.wsl benchmarks (make bench)")
+    parser.add_argument("--runs", type=int, default=5, help="repetitions of every timed comparison (median; >= 5)")
+    parser.add_argument("--fleet", default="10,50,100", help="numbers of simulated hosts for the fleet sweep")
+    parser.add_argument("--only", default="facts,roundtrips,fleet,windows", help="sections to run")
+    parser.add_argument("--no-write", action="store_true", help="print only; keep results.json, the PNG and the doc")
+    parser.add_argument("--verbose", action="store_true", help="print every ansible-playbook run")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["measure"]:
+        return measure_main(argv[1:])
+    options = parse_arguments(argv)
+    sections = set(options.only.split(","))
+    bench = Bench(options.runs, options.verbose)
+    started = time.perf_counter()
+    results: dict = {
+        "generated": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine_description(),
+        "runs": options.runs,
+    }
+    ensure_community_general(bench)
+    variables = distro_vars(make_ca_certificate())
+    try:
+        if "facts" in sections:
+            results["facts"] = bench_facts(bench)
+        if "roundtrips" in sections:
+            results["round_trips"] = bench_round_trips(bench, variables)
+        if "fleet" in sections:
+            results["fleet"] = bench_fleet(bench, variables, [int(size) for size in options.fleet.split(",")])
+        if "windows" in sections:
+            results["windows"] = bench_windows(bench)
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    results["duration_s"] = time.perf_counter() - started
+    table = render_tables(results)
+    print(table)
+    if not options.no_write:
+        RESULTS_PATH.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        if "fleet" in results:
+            plot_fleet(results["fleet"])
+        update_doc(table)
+        bench.say(f"wrote {rel(RESULTS_PATH)}, {rel(DOC_PATH)}" + (f", {rel(PLOT_PATH)}" if "fleet" in results else ""))
+    bench.say(f"done in {results['duration_s'] / 60:.1f} min")
+    return 0
+
+
+def rel(path: Path) -> str:
+    return str(path.relative_to(REPO_ROOT))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
