@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -418,3 +420,76 @@ def test_cli_runs_command_and_returns_its_exit_code(simulator_available):
                          capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
     assert bad.returncode == 125
     assert "automount_root '/nonexistent-wslsim/'" in bad.stderr
+
+
+def test_trust_store_is_private_and_usable(wsl_simulator):
+    sim = wsl_simulator()
+    if sim.run(["sh", "-c", "command -v update-ca-certificates && command -v openssl"]).returncode != 0:
+        pytest.skip("update-ca-certificates or openssl is not installed on this machine")
+    name = f"wslsim-{uuid.uuid4().hex[:8]}"
+    script = (
+        f"openssl req -x509 -newkey rsa:2048 -nodes -keyout /tmp/key.pem -subj /CN={name} -days 1 "
+        f"-out /usr/local/share/ca-certificates/{name}.crt 2>/dev/null && update-ca-certificates >/dev/null && "
+        f"grep -c 'BEGIN CERTIFICATE' /etc/ssl/certs/ca-certificates.crt && readlink /etc/ssl/certs/{name}.pem"
+    )
+    result = sim.run(script)
+    assert result.returncode == 0, result.stderr
+    inside_count, link = result.stdout.split()
+    assert link == f"/usr/local/share/ca-certificates/{name}.crt"
+    host_bundle = Path("/etc/ssl/certs/ca-certificates.crt")
+    if host_bundle.exists():
+        assert int(inside_count) == host_bundle.read_text().count("BEGIN CERTIFICATE") + 1
+    assert not os.path.lexists(f"/etc/ssl/certs/{name}.pem")
+
+
+def test_playbook_from_a_host_directory_with_its_files(wsl_nat, tmp_path):
+    (tmp_path / "vars.yml").write_text("greeting: hello from vars.yml\n")
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(
+        "- hosts: localhost\n  gather_facts: false\n  vars_files: [vars.yml]\n  tasks:\n"
+        "    - name: Greet\n      ansible.builtin.debug:\n        msg: '{{ greeting }}'\n"
+    )
+    result = wsl_nat.playbook(playbook)
+    assert result.rc == 0, result.output
+    assert result.task("Greet")["msg"] == "hello from vars.yml"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_cli_cleans_up_on_interrupt(simulator_available, signum):
+    cli = subprocess.Popen(
+        [str(Path(wslsim.HERE) / "wslsim"), "run", "--", "sleep", "60"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    holders = []
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(holders) < 2:
+        time.sleep(0.1)
+        holders = [
+            int(pid)
+            for pid in filter(str.isdigit, os.listdir("/proc"))
+            if _parent(pid) == cli.pid and Path(f"/proc/{pid}/cmdline").read_bytes().endswith(b"sleep\0infinity\0")
+        ]
+    assert len(holders) == 2, "the CLI did not start its namespace holders"
+    host_mnt = wslsim._ns_inode("self", "mnt")
+    (distro_mnt,) = {wslsim._ns_inode(pid, "mnt") for pid in holders} - {host_mnt}
+    time.sleep(0.5)  # let it reach the command
+    cli.send_signal(signum)
+    assert cli.wait(timeout=30) == 130
+    assert not any(os.path.exists(f"/proc/{pid}") for pid in holders)
+    left = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if wslsim._ns_inode(pid, "mnt") == distro_mnt:
+                left.append(pid)
+        except OSError:
+            continue
+    assert left == []
+
+
+def _parent(pid: str) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None

@@ -111,7 +111,8 @@ def main(plan: dict) -> None:
     install(f"{shims}/_shimlib.py", "/run/wslsim/lib/_shimlib.py")
     for name in plan["linux_shims"]:
         install(f"{shims}/{name}", f"/run/wslsim/bin/{name}")
-        install(f"{shims}/{name}", f"/usr/bin/{name}")  # real WSL: /bin/wslinfo and /bin/wslpath -> /init
+        if not plan["userns"]:  # unmapped (host root's) directories are read-only in a user namespace
+            install(f"{shims}/{name}", f"/usr/bin/{name}")  # real WSL: /bin/wslinfo and /bin/wslpath -> /init
     windows_locations = {
         "wsl.exe": "Windows/System32",
         "clip.exe": "Windows/System32",

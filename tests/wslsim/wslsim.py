@@ -293,7 +293,7 @@ class Simulator:
 
     @property
     def distro_address(self) -> str:
-        return (NAT_DISTRO_ADDRESS if self.mode == "nat" else MIRRORED_DISTRO_ADDRESS).split("/")[0]
+        return (NAT_DISTRO_ADDRESS if self.mode == "nat" else MIRRORED_DISTRO_ADDRESS).split("/", maxsplit=1)[0]
 
     @property
     def nameserver(self) -> str:
