@@ -13,6 +13,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.effective.wsl.plugins.modules.wsl_ca_import import ARGUMENT_SPEC
 from ansible_collections.effective.wsl.plugins.plugin_utils._certs import (
+    CRYPTOGRAPHY_IMPORT_ERROR,
     CertificateInputError,
     build_selection,
     parse_certificates_option,
@@ -32,6 +33,13 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         result = super().run(tmp, task_vars)
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        if CRYPTOGRAPHY_IMPORT_ERROR is not None:
+            result.update(
+                failed=True,
+                msg="wsl_ca_import needs the Python package cryptography on the controller (a dependency of "
+                f"ansible-core; install it into the Python that runs Ansible): {CRYPTOGRAPHY_IMPORT_ERROR}",
+            )
+            return result
         try:
             return self._run(result, args, task_vars)
         finally:

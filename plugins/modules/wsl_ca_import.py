@@ -140,7 +140,7 @@ attributes:
   platform:
     platforms: posix
 author:
-  - effective.wsl contributors
+  - effective.wsl contributors (@effective-wsl)
 """
 
 EXAMPLES = r"""

@@ -18,10 +18,17 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.serialization import pkcs12
+try:
+    from cryptography import x509
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+except ImportError as import_error:
+    # ansible-core itself requires cryptography; this keeps the plugin importable where it is missing
+    # (ansible-test's import sanity environment) so the action can fail with a clear message instead.
+    CRYPTOGRAPHY_IMPORT_ERROR: ImportError | None = import_error
+else:
+    CRYPTOGRAPHY_IMPORT_ERROR = None
 
 _PEM_BLOCK_RE = re.compile(
     r"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1-----",

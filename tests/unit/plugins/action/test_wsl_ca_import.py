@@ -218,3 +218,14 @@ def test_playbook_failure_names_the_inputs_and_runs_no_module(tmp_path, root):
     )
     assert result["problems"][1].startswith(f"src[0] {tmp_path}/does-not-exist.der: cannot be read on the target")
     assert "added" not in result
+
+
+def test_missing_cryptography_fails_with_a_clear_message(monkeypatch, root):
+    from ansible_collections.effective.wsl.plugins.action import wsl_ca_import as action_module
+
+    monkeypatch.setattr(action_module, "CRYPTOGRAPHY_IMPORT_ERROR", ImportError("No module named 'cryptography'"))
+    harness = Harness()
+    result = harness.run(certificates=[root.pem])
+    assert result["failed"] is True
+    assert result["msg"].startswith("wsl_ca_import needs the Python package cryptography on the controller")
+    assert harness.module_calls == []
