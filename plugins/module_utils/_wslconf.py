@@ -572,7 +572,7 @@ def key_states(doc: Document) -> dict[str, KeyState]:
         state.entries.append(entry)
         if state.read is None and _is_read(doc, entry):
             state.read = entry
-            state.accepted, state.value, _ = wsl_parse_value(spec, entry.value or "")
+            state.accepted, state.value, _reason = wsl_parse_value(spec, entry.value or "")
     return states
 
 
@@ -761,7 +761,7 @@ def canonical_value(spec: KeySpec, value: object) -> tuple[str, object]:
         ports = _port_list_input(label, value)
         return ",".join(str(port) for port in ports), sorted(set(ports))
     if kind == "mac":
-        ok, typed, _ = wsl_parse_value(spec, str(value).strip())
+        ok, typed, _reason = wsl_parse_value(spec, str(value).strip())
         if not ok:
             raise _bad(label, value, "is not a MAC address", "six hex pairs separated by ':' or '-'")
         return typed, typed
@@ -980,7 +980,7 @@ def _occurrences(doc: Document, item: Requested) -> list[Entry]:
 def _read_value(item: Requested, entry: Entry) -> tuple[bool, object]:
     if item.spec is None:
         return True, entry.value
-    accepted, typed, _ = wsl_parse_value(item.spec, entry.value or "")
+    accepted, typed, _reason = wsl_parse_value(item.spec, entry.value or "")
     return accepted, typed
 
 
@@ -1173,7 +1173,7 @@ def diagnose(doc: Document) -> list[str]:
             )
             continue
         seen[spec.name] = entry
-        accepted, _, reason = wsl_parse_value(spec, entry.value or "")
+        accepted, _typed, reason = wsl_parse_value(spec, entry.value or "")
         if not accepted:
             consequence = "WSL keeps its default"
             if spec.type == "mac":

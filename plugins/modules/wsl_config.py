@@ -105,7 +105,7 @@ seealso:
     description: Microsoft's reference for .wslconfig and wsl.conf.
     link: https://learn.microsoft.com/windows/wsl/wsl-config
 author:
-  - effective.wsl maintainers
+  - effective.wsl contributors (@effective-wsl)
 """
 
 EXAMPLES = r"""

@@ -131,7 +131,7 @@ def test_windows_creates_a_missing_file():
     missing = {"failed": True, "msg": "Path C:\\Users\\alice\\.wslconfig is not found"}
     harness = Harness({"settings": {"wsl2": {"networkingMode": "mirrored"}}}, missing)
     result = harness.run()
-    assert [name for name, _ in harness.calls] == ["ansible.windows.slurp", "ansible.windows.win_copy"]
+    assert [call[0] for call in harness.calls] == ["ansible.windows.slurp", "ansible.windows.win_copy"]
     assert list(harness.transferred.values()) == [b"[wsl2]\r\nnetworkingMode=mirrored\r\n"]
     assert result["changed"] is True
     assert result["diff"]["before"] == "" and result["diff"]["before_header"] == f"{WIN_PATH} (absent)"
