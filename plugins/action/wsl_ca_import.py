@@ -66,13 +66,15 @@ class ActionModule(ActionBase):
         if problems:
             return self._failed(result, problems)
 
+        # Removing a certificate is fine whatever it is: an expired CA is exactly what one wants to take out.
+        removing = args["state"] == "absent"
         try:
             to_import, warnings = select_and_validate(
                 certificates,
                 selection,
                 now=datetime.datetime.now(datetime.UTC),
-                allow_non_ca=args["allow_non_ca"],
-                allow_expired=args["allow_expired"],
+                allow_non_ca=args["allow_non_ca"] or removing,
+                allow_expired=args["allow_expired"] or removing,
             )
         except CertificateInputError as error:
             return self._failed(result, error.problems)

@@ -77,11 +77,13 @@ options:
   allow_non_ca:
     description:
       - Also import certificates without C(basicConstraints CA:TRUE) (server or old v1 certificates).
+      - Not needed with O(state=absent), which removes certificates whatever they are.
     type: bool
     default: false
   allow_expired:
     description:
       - Also import certificates outside their validity period.
+      - Not needed with O(state=absent), so that expired CAs can be taken out.
     type: bool
     default: false
   state:

@@ -229,3 +229,18 @@ def test_missing_cryptography_fails_with_a_clear_message(monkeypatch, root):
     assert result["failed"] is True
     assert result["msg"].startswith("wsl_ca_import needs the Python package cryptography on the controller")
     assert harness.module_calls == []
+
+
+def test_absent_removes_expired_and_non_ca_certificates_without_allow_flags(issuing):
+    leaf, expired = ca_factory.leaf(issuing), ca_factory.expired_ca()
+    harness = Harness()
+    harness.run(certificates=[leaf.pem, expired.pem], state="absent")
+    assert harness.module_calls[0]["certificates"] == [leaf.pem, expired.pem]
+    assert harness.module_calls[0]["state"] == "absent"
+
+
+def test_absent_still_refuses_private_keys(root):
+    harness = Harness()
+    result = harness.run(certificates=[root.key_pem], state="absent")
+    assert result["failed"] is True and "private key" in result["msg"]
+    assert harness.module_calls == []
