@@ -29,20 +29,21 @@ options:
       - The folder or file the link points to; required with O(state=link).
       - A Windows drive path (V(C:\\Users\\Steff\\Downloads), V(c:/Users/Steff/Downloads), V(C:)), a
         V(\\\\wsl$\\<distro>\\...) or V(\\\\wsl.localhost\\<distro>\\...) path of this distro, or an absolute
-        Linux path. V(~) and V(~user) are expanded on the target.
+        Linux path. V(~), V(~user) and C($VARIABLES) of the module's environment are expanded on the target (this
+        is a path option).
       - Not allowed, with a clear error - relative paths, unexpanded variables such as V(%USERPROFILE%) (take the
         real folder from the C(known_folders) of M(effective.wsl.wsl_host_facts), which also follows OneDrive
         redirection), UNC shares other than C(\\wsl$) and C(\\wsl.localhost), device paths (V(\\\\?\\C:\\...)),
         a path of another distro (when C(WSL_DISTRO_NAME) is set) and drives that are not mounted.
       - The link stores the translated path. Ignored with O(state=absent).
-    type: str
+    type: path
   dest:
     description:
       - Path of the link. V(~) and V(~user) are expanded on the target, for the user the module runs as (with
         C(become), that is the become user - write V(~steff/downloads) to mean a given user's home).
       - A Windows path is translated like O(src), but a link on the Windows file system is slow to use.
       - Must not be O(src), nor lie above it.
-    type: str
+    type: path
     required: true
   state:
     description:
@@ -88,9 +89,10 @@ options:
   project_paths:
     description:
       - Paths to check for the cross-file-system warning, for example where source code is checked out.
-      - Each item is expanded (V(~)) and resolved (symlinks followed) before the check; nothing is changed.
+      - Each item is a Linux or Windows path like O(src); it is expanded (V(~)) and resolved (symlinks followed)
+        before the check. Nothing is changed and the paths need not exist.
     type: list
-    elements: str
+    elements: path
     default: []
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
@@ -117,7 +119,7 @@ seealso:
     plugin_type: filter
   - module: ansible.builtin.file
 author:
-  - effective.wsl contributors
+  - effective.wsl contributors (@effective-wsl)
 """
 
 EXAMPLES = r"""
@@ -240,19 +242,17 @@ def read_windows_mounts(proc_mounts_path: str) -> list[str]:
         return []
 
 
-def expand_home(value: str, option: str) -> str:
-    if not value.startswith("~"):
-        return value
-    expanded = os.path.expanduser(value)
-    if expanded.startswith("~"):
+def check_home_expanded(value: str, option: str) -> str:
+    """Options of type path arrive with ~ and ~user expanded; a ~ left over names a user that does not exist."""
+    if value.startswith("~"):
         user = value[1:].split("/", 1)[0]
         raise SymlinkError(f"{option}: cannot expand '{value}': there is no user '{user}' on the target")
-    return expanded
+    return value
 
 
 def translate(value: str, option: str, automount_root: str, distro: str | None) -> str:
     try:
-        return to_wsl_path(expand_home(value, option), automount_root, distro)
+        return to_wsl_path(check_home_expanded(value, option), automount_root, distro)
     except WinPathError as error:
         raise SymlinkError(f"{option}: {error}") from error
 
@@ -394,9 +394,10 @@ def make_parents(directories: list[str], uid: int, gid: int) -> None:
             os.chown(directory, uid, gid)
 
 
-def slow_paths(dest: str, project_paths: list[str], automount_root: str, windows_mounts: list[str]) -> list[str]:
+def slow_paths(dest: str, project_paths: list[str], automount_root: str, distro: str | None) -> list[str]:
+    windows_mounts = read_windows_mounts(PROC_MOUNTS_PATH)
     candidates = [resolved_location(dest)]
-    candidates += [os.path.realpath(expand_home(path, "project_paths")) for path in project_paths]
+    candidates += [os.path.realpath(translate(path, "project_paths", automount_root, distro)) for path in project_paths]
     return [path for path in candidates if windows_mount_of(path, automount_root, windows_mounts)]
 
 
@@ -423,9 +424,7 @@ def run(module: AnsibleModule) -> dict:
         "dest": dest,
         "previous_target": previous_target,
         "automount_root": automount_root,
-        "windows_fs_paths": slow_paths(
-            dest, params["project_paths"], automount_root, read_windows_mounts(PROC_MOUNTS_PATH)
-        ),
+        "windows_fs_paths": slow_paths(dest, params["project_paths"], automount_root, distro),
         "created_directories": [],
     }
     for path in result["windows_fs_paths"]:
@@ -493,8 +492,8 @@ def finish(module: AnsibleModule, result: dict, before: str, after: str) -> dict
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "src": {"type": "str"},
-            "dest": {"type": "str", "required": True},
+            "src": {"type": "path"},
+            "dest": {"type": "path", "required": True},
             "state": {"type": "str", "choices": ["link", "absent"], "default": "link"},
             "force": {"type": "bool", "default": False},
             "require_target": {"type": "bool", "default": True},
@@ -502,7 +501,7 @@ def main() -> None:
             "owner": {"type": "str"},
             "group": {"type": "str"},
             "automount_root": {"type": "str"},
-            "project_paths": {"type": "list", "elements": "str", "default": []},
+            "project_paths": {"type": "list", "elements": "path", "default": []},
         },
         required_if=[("state", "link", ("src",))],
         supports_check_mode=True,

@@ -39,10 +39,13 @@ def readlink_inside(sim, path: str) -> str | None:
 
 
 def snapshot(sim) -> str:
-    """Entries (type, link target) of the homes and the Windows user folders; ansible's own ~/.ansible left out."""
-    homes = ["find", "/root", "/home", "-maxdepth", "2", "-not", "-path", "*/.ansible*", "-printf", "%p %y %l\\n"]
-    windows = ["find", "/mnt/c/Users", "-printf", "%p %y %l %s\\n"]
-    return sim.run(homes, check=True).stdout + sim.run(windows, check=True).stdout
+    """What a bad-input task could touch: its dest names in /root, steff's home and the Windows user folders.
+
+    /root is an overlay on the host's /root, whose other entries other processes may change at any time.
+    """
+    dests = ["find", "/root", "-maxdepth", "1", "(", "-name", "bad-input", "-o", "-name", "new", ")"]
+    trees = ["find", "/home/steff", "/mnt/c/Users", "-not", "-path", "*/.ansible*"]
+    return "".join(sim.run([*command, "-printf", "%p %y %l %s\\n"], check=True).stdout for command in (dests, trees))
 
 
 @pytest.fixture(scope="module")

@@ -464,14 +464,19 @@ def test_warns_when_dest_or_project_paths_are_on_windows(machine, capsys):
         capsys,
         src=str(machine.home),
         dest="C:\\Users\\Steff\\Downloads\\wsl-home",
-        project_paths=["~/src", str(drvfs / "project"), "~"],
+        project_paths=["~/src", str(drvfs / "project"), "~", "C:\\Users\\Steff"],
     )
 
     link_on_c = str(machine.downloads / "wsl-home")
-    assert result["windows_fs_paths"] == [link_on_c, str(machine.mnt / "c" / "src"), str(drvfs / "project")]
+    assert result["windows_fs_paths"] == [
+        link_on_c,
+        str(machine.mnt / "c" / "src"),
+        str(drvfs / "project"),
+        str(machine.mnt / "c" / "Users" / "Steff"),
+    ]
     # ansible-core 2.19 modules report warnings as structured events; the controller prints their msg.
     messages = [warning["event"]["msg"] for warning in result["warnings"]]
-    assert len(messages) == 3
+    assert len(messages) == 4
     assert messages[0].startswith(f"'{link_on_c}' is on the Windows file system: access across")
     assert "git status there can take half a minute" in messages[0]
     assert messages[2].startswith(f"'{drvfs / 'project'}' is on the Windows file system")
@@ -493,6 +498,23 @@ def test_failed_rename_leaves_dest_and_no_temporary_link(machine, capsys, monkey
     assert temporary_links(machine.home) == []
 
 
-def test_expand_home_of_another_user():
-    assert wsl_symlink.expand_home("~root/x", "dest") == os.path.join(pwd.getpwnam("root").pw_dir, "x")
-    assert wsl_symlink.expand_home("/abs", "dest") == "/abs"
+def test_dest_in_the_home_of_a_named_user_is_expanded(machine, capsys):
+    # nobody's home does not exist on Debian, so the expanded path shows up in the parent error; nothing is written.
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest="~nobody/downloads")
+    assert result["failed"]
+    assert result["msg"].startswith(f"dest: the parent directory '{NOBODY.pw_dir}' of '{NOBODY.pw_dir}/downloads'")
+
+
+def test_unknown_user_in_dest(machine, capsys):
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest="~nosuchuser-x/downloads")
+    assert result["failed"]
+    assert (
+        result["msg"] == "dest: cannot expand '~nosuchuser-x/downloads': there is no user 'nosuchuser-x' on the target"
+    )
+
+
+def test_relative_project_path_is_refused(machine, capsys):
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest="~/downloads", project_paths=["src"])
+    assert result["failed"]
+    assert result["msg"].startswith("project_paths: path 'src' is relative")
+    assert not os.path.lexists(machine.link)
