@@ -15,6 +15,13 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
+        if getattr(self._connection._shell, "SHELL_FAMILY", "") != "powershell":
+            result.update(
+                failed=True,
+                msg="effective.wsl.wsl_host_facts runs on the Windows host (a PowerShell connection such as winrm or "
+                "psrp); inside a distro use effective.wsl.wsl_facts",
+            )
+            return result
         module_result = self._execute_module(
             module_name="effective.wsl.wsl_host_facts", module_args=dict(self._task.args), task_vars=task_vars
         )

@@ -48,6 +48,8 @@ options:
         facts are null and C(read_errors) says why.
     type: str
 notes:
+  - Run it as a task, not through C(ansible_facts_modules), because C(gather_facts) runs modules without their
+    action plugin and this module's interpretation happens in the action plugin.
   - WSL policy, the Hyper-V firewall setting and the registry values under C(HKLM) are readable without
     elevation on a default installation.
   - Runs C(wsl.exe --version) only when the WSL version is not in the registry, and C(wsl.exe --list --verbose)

@@ -357,11 +357,11 @@ def test_negative_dword_from_powershell_is_unsigned():
 
 
 class TestActionPlugin:
-    def _action(self, module_result, args=None):
+    def _action(self, module_result, args=None, shell_family="powershell"):
         task = mock.MagicMock(args=args or {}, async_val=0, check_mode=False, diff=False)
-        action = ActionModule(
-            task, mock.MagicMock(), mock.MagicMock(), loader=None, templar=None, shared_loader_obj=None
-        )
+        connection = mock.MagicMock()
+        connection._shell.SHELL_FAMILY = shell_family
+        action = ActionModule(task, connection, mock.MagicMock(), loader=None, templar=None, shared_loader_obj=None)
         action._execute_module = mock.MagicMock(return_value=module_result)
         return action
 
@@ -382,3 +382,11 @@ class TestActionPlugin:
         with mock.patch("ansible.plugins.action.ActionBase.run", return_value={}):
             result = action.run(task_vars={})
         assert result == failure
+
+    def test_refuses_a_posix_connection(self):
+        action = self._action(recorded("win11_nat"), shell_family="sh")
+        with mock.patch("ansible.plugins.action.ActionBase.run", return_value={}):
+            result = action.run(task_vars={})
+        assert result["failed"] is True
+        assert "effective.wsl.wsl_facts" in result["msg"]
+        action._execute_module.assert_not_called()
