@@ -31,7 +31,10 @@ _DRIVE_RE = re.compile(r"^(?P<letter>[^\\/]):(?P<rest>.*)$", re.DOTALL)
 _CMD_VARIABLE_RE = re.compile(r"%[A-Za-z_][A-Za-z0-9_()#$@{}\[\]~.-]*%")
 _POWERSHELL_VARIABLE_RE = re.compile(r"\$env:[A-Za-z_][A-Za-z0-9_]*", re.IGNORECASE)
 _DEVICE_PREFIXES = ("\\\\?\\", "\\\\.\\", "//?/", "//./", "\\??\\")
-_KNOWN_FOLDERS_HINT = "expand it first, for example with the real folder from the wsl_host facts known_folders"
+_KNOWN_FOLDERS_HINT = (
+    "expand it first, for example with the real folder from ansible_facts.wsl_host.known_folders "
+    "(effective.wsl.wsl_host_facts)"
+)
 
 
 class WinPathError(ValueError):

@@ -130,7 +130,7 @@ EXAMPLES = r"""
 
 - name: Link the real Downloads folder, which OneDrive may have moved, reported by the Windows host's facts
   effective.wsl.wsl_symlink:
-    src: "{{ hostvars['workstation'].wsl_host.known_folders.Downloads }}"
+    src: "{{ hostvars['workstation'].ansible_facts.wsl_host.known_folders.downloads }}"
     dest: ~steff/downloads
     owner: steff
     group: steff

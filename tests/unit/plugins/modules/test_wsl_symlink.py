@@ -320,7 +320,8 @@ def test_unknown_owner_or_group(machine, capsys, option, value, message):
         (
             "%USERPROFILE%\\Downloads",
             "src: path '%USERPROFILE%\\Downloads' contains the unexpanded Windows environment variable %USERPROFILE%; "
-            "expand it first, for example with the real folder from the wsl_host facts known_folders",
+            "expand it first, for example with the real folder from ansible_facts.wsl_host.known_folders "
+            "(effective.wsl.wsl_host_facts)",
         ),
         ("\\\\?\\C:\\Users", "src: path '\\\\?\\C:\\Users' is a Windows device path"),
         ("1:\\Users", "src: drive letter '1' in path '1:\\Users' is not a letter A-Z"),
