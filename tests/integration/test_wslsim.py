@@ -236,6 +236,11 @@ def test_wslinfo(wsl_nat, wsl_mirrored):
     assert wsl_mirrored.run(["wslinfo", "--networking-mode", "-n"], check=True).stdout == "mirrored"
     assert wsl_nat.run(["wslinfo", "--wsl-version"], check=True).stdout == "2.6.1\n"
     assert wsl_nat.run(["/usr/bin/wslinfo", "--version"], check=True).stdout == "2.6.1\n"
+    assert wsl_nat.run(["wslinfo", "--msal-proxy-path"], check=True).stdout == (
+        "/mnt/c/Program Files/WSL/msal.wsl.proxy.exe\n"
+    )
+    vm_id = wsl_nat.run(["wslinfo", "--vm-id", "-n"], check=True).stdout
+    assert str(uuid.UUID(vm_id)).upper() == vm_id
     bare = wsl_nat.run(["wslinfo"])
     assert (bare.returncode, bare.stdout) == (1, "")
     assert "Usage: wslinfo" in bare.stderr
@@ -286,6 +291,12 @@ def test_wsl_exe_encoding_and_lists(wsl_nat):
     assert quiet == "Ubuntu\r\n".encode("utf-16-le").hex()
     utf8 = wsl_nat.run(["wsl.exe", "--version"], env={"WSL_UTF8": "1", "WSLENV": "WSL_UTF8"}, check=True).stdout
     assert utf8.split("\n")[0] == "WSL version: 2.6.1.0\r"
+    plain = wsl_nat.run(["wsl.exe", "--list"], env={"WSL_UTF8": "1", "WSLENV": "WSL_UTF8"}, check=True).stdout
+    assert plain == "Windows Subsystem for Linux Distributions:\r\nUbuntu (Default)\r\n"
+    status = wsl_nat.run(["wsl.exe", "--status"], env={"WSL_UTF8": "1", "WSLENV": "WSL_UTF8/u"}, check=True).stdout
+    assert status == "Default Distribution: Ubuntu\r\nDefault Version: 2\r\n"
+    running = wsl_nat.run(["wsl.exe", "-l", "--running", "-q"], env={"WSL_UTF8": "1", "WSLENV": "WSL_UTF8"})
+    assert (running.returncode, running.stdout) == (0, "Ubuntu\r\n")
     not_forwarded = wsl_nat.run("wsl.exe --version | od -An -c | head -1", env={"WSL_UTF8": "1"}, check=True)
     assert "\\0" in not_forwarded.stdout  # without WSLENV the variable does not reach wsl.exe: still UTF-16
 
@@ -447,11 +458,16 @@ def test_playbook_from_a_host_directory_with_its_files(wsl_nat, tmp_path):
     playbook = tmp_path / "play.yml"
     playbook.write_text(
         "- hosts: localhost\n  gather_facts: false\n  vars_files: [vars.yml]\n  tasks:\n"
-        "    - name: Greet\n      ansible.builtin.debug:\n        msg: '{{ greeting }}'\n"
+        "    - name: Greet\n      ansible.builtin.debug:\n        msg: '{{ greeting }} and {{ from_inventory }}'\n"
     )
-    result = wsl_nat.playbook(playbook)
+    result = wsl_nat.playbook(playbook, inventory="[wsl]\nlocalhost from_inventory=the-inventory\n")
     assert result.rc == 0, result.output
-    assert result.task("Greet")["msg"] == "hello from vars.yml"
+    assert result.task("Greet")["msg"] == "hello from vars.yml and the-inventory"
+
+
+def test_failed_command_reports_its_output(wsl_nat):
+    with pytest.raises(wslsim.CommandFailed, match=r"(?s)exit status 3.*--- stderr\nbad thing"):
+        wsl_nat.run("echo bad thing >&2; exit 3", check=True)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])

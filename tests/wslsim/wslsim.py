@@ -84,6 +84,13 @@ class VerificationError(SimulatorError):
     """A namespace, mount or file of the simulated distro is not in place: nothing is run (fail closed)."""
 
 
+class CommandFailed(subprocess.CalledProcessError):
+    """`run(..., check=True)` failed; unlike CalledProcessError its message includes the output."""
+
+    def __str__(self) -> str:
+        return f"{super().__str__()}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+
 class TaskNotFound(KeyError):
     """PlaybookResult.task(): no result was recorded for that task name."""
 
@@ -696,7 +703,7 @@ class Simulator:
             stderr = stderr.decode("utf-8", "surrogateescape")
         result = subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
         if check and result.returncode != 0:
-            raise subprocess.CalledProcessError(result.returncode, argv, stdout, stderr)
+            raise CommandFailed(result.returncode, argv, stdout, stderr)
         return result
 
     def run_interactive(self, command: Sequence[str], cwd: str | None = None) -> int:
