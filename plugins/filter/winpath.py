@@ -6,29 +6,20 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.effective.wsl.plugins.module_utils._winpath import (
-    DEFAULT_AUTOMOUNT_ROOT,
-    WinPathError,
-)
-from ansible_collections.effective.wsl.plugins.module_utils._winpath import (
-    to_windows_path as _to_windows_path,
-)
-from ansible_collections.effective.wsl.plugins.module_utils._winpath import (
-    to_wsl_path as _to_wsl_path,
-)
+from ansible_collections.effective.wsl.plugins.module_utils import _winpath
 
 
-def to_wsl_path(path, automount_root=DEFAULT_AUTOMOUNT_ROOT, distro=None):
+def to_wsl_path(path, automount_root=_winpath.DEFAULT_AUTOMOUNT_ROOT, distro=None):
     try:
-        return _to_wsl_path(path, automount_root, distro)
-    except WinPathError as error:
+        return _winpath.to_wsl_path(path, automount_root, distro)
+    except _winpath.WinPathError as error:
         raise AnsibleFilterError(f"to_wsl_path: {error}") from error
 
 
-def to_windows_path(path, automount_root=DEFAULT_AUTOMOUNT_ROOT, distro=None, separator="\\"):
+def to_windows_path(path, automount_root=_winpath.DEFAULT_AUTOMOUNT_ROOT, distro=None, separator="\\"):
     try:
-        return _to_windows_path(path, automount_root, distro, separator)
-    except WinPathError as error:
+        return _winpath.to_windows_path(path, automount_root, distro, separator)
+    except _winpath.WinPathError as error:
         raise AnsibleFilterError(f"to_windows_path: {error}") from error
 
 

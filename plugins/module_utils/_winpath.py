@@ -77,13 +77,6 @@ def drive_letter_of(distro_path: str, automount_root: str = DEFAULT_AUTOMOUNT_RO
     return None
 
 
-def is_windows_path(path: str) -> bool:
-    """True when ``path`` is written the Windows way (drive, UNC, device or backslash-rooted path)."""
-    if path.startswith("/") and not path.startswith("//"):
-        return False
-    return bool(_DRIVE_RE.match(path)) or path.startswith(("\\", "//"))
-
-
 def to_wsl_path(path: str, automount_root: str = DEFAULT_AUTOMOUNT_ROOT, distro: str | None = None) -> str:
     """Translate a Windows path to the path inside the distro, like ``wslpath -u``.
 
