@@ -90,8 +90,8 @@ BAD_INPUT = [
     ),
     pytest.param(
         "wsl_distro",
-        {"wsl_distro_conf_settings": "systemd=true"},
-        "argument 'wsl_distro_conf_settings' is of type str and we were unable to convert to dict",
+        {"wsl_distro_conf_settings": ["boot"]},
+        "argument 'wsl_distro_conf_settings' is of type list and we were unable to convert to dict",
         id="conf-settings-not-dict",
     ),
     pytest.param(
@@ -114,7 +114,6 @@ def test_bad_role_input_fails_in_argument_validation(tmp_path, role, role_vars, 
     completed = run_role(tmp_path, role, role_vars)
     output = completed.stdout + completed.stderr
     assert completed.returncode == 2, output
-    assert f"Validating arguments against arg spec {role}" in output or "Validation of arguments failed" in output
     assert "Validation of arguments failed" in output, output
     assert expected in output, output
     # Validation is the first task: no task of the role ran.
