@@ -221,10 +221,6 @@ import os  # noqa: E402
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (  # noqa: E402
-    default_value,
-    effective_settings,
-)
 from ansible_collections.effective.wsl.plugins.module_utils._wslnet import (  # noqa: E402
     classify_networking,
     detect_wsl,
@@ -260,11 +256,6 @@ def command_output(module: AnsibleModule, argv: list[str]) -> str | None:
     return stdout if rc == 0 else None
 
 
-def wsl_conf_value(settings: dict, section: str, key: str):
-    value = settings.get(section, {}).get(key)
-    return default_value("wslconf", section, key) if value is None else value
-
-
 def gather(module: AnsibleModule) -> dict:
     files = {name: read_text(path) for name, path in OBSERVED_FILES.items()}
     env = dict(os.environ)
@@ -283,8 +274,16 @@ def gather(module: AnsibleModule) -> dict:
     if not wsl["is_wsl"]:
         return facts
 
+    # Imported here: compiling the wsl.conf parser is most of this module's cost, and a non-WSL host needs none.
+    from ansible_collections.effective.wsl.plugins.module_utils._wslconf import default_value, effective_settings
+
     settings = effective_settings(files["wsl_conf"] or "", "wslconf")
-    automount_root = wsl_conf_value(settings, "automount", "root")
+
+    def setting(section: str, key: str):
+        value = settings.get(section, {}).get(key)
+        return default_value("wslconf", section, key) if value is None else value
+
+    automount_root = setting("automount", "root")
     if not automount_root.endswith("/"):
         automount_root += "/"
     facts["networking"] = classify_networking(
@@ -298,17 +297,17 @@ def gather(module: AnsibleModule) -> dict:
         dns_tunneling_address=module.params["dns_tunneling_address"],
     )
     facts["interop"] = interop_summary(
-        wsl_conf_value(settings, "interop", "enabled"),
-        wsl_conf_value(settings, "interop", "appendWindowsPath"),
+        setting("interop", "enabled"),
+        setting("interop", "appendWindowsPath"),
         files["interop_binfmt"],
     )
     facts["automount"] = {
-        "enabled": wsl_conf_value(settings, "automount", "enabled"),
+        "enabled": setting("automount", "enabled"),
         "root": automount_root,
         "drives": parse_drive_mounts(files["proc_mounts"], automount_root),
     }
     facts["systemd"] = {
-        "enabled_in_wsl_conf": wsl_conf_value(settings, "boot", "systemd"),
+        "enabled_in_wsl_conf": setting("boot", "systemd"),
         "running": (files["pid1_comm"] or "").strip() == "systemd",
     }
     facts["wsl_conf"] = {"path": WSL_CONF_PATH, "exists": files["wsl_conf"] is not None, "settings": settings}
