@@ -137,7 +137,7 @@ def _lines(text):
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 def test_one_setting_edit_is_minimal_correct_and_idempotent(base, file_type, data):
     section, key, value = data.draw(st.sampled_from(REQUESTS[file_type]))
-    requested, _ = validate_settings({section: {key: value}}, file_type)
+    requested, _warnings = validate_settings({section: {key: value}}, file_type)
     raw = base.encode("utf-8", "surrogatepass")
     try:
         result = update(raw, file_type, requested)
