@@ -74,7 +74,8 @@ options:
   owner:
     description:
       - Owner of the link (a user name or a numeric id), set without following the link (C(lchown)).
-      - Default is the user the module runs as, for a new link; an existing link keeps its owner.
+      - Default for a new link is the user the module runs as. A link replaced with O(force) keeps the owner and
+        group of the old link when the module runs as root; an unchanged link keeps its owner.
     type: str
   group:
     description:
@@ -376,10 +377,12 @@ def group_name(gid: int) -> str:
 
 
 def create_link(src: str, dest: str, uid: int, gid: int) -> None:
+    """Write the link at a temporary name and rename it over ``dest``; uid/gid -1 keep the creator's."""
     temporary = posixpath.join(posixpath.dirname(dest), f".{posixpath.basename(dest)}.{uuid.uuid4().hex}.wsl_symlink")
     os.symlink(src, temporary)
     try:
-        if uid != -1 or gid != -1:
+        created = os.lstat(temporary)
+        if uid not in (-1, created.st_uid) or gid not in (-1, created.st_gid):
             os.lchown(temporary, uid, gid)
         os.replace(temporary, dest)
     except BaseException:
@@ -470,10 +473,15 @@ def run(module: AnsibleModule) -> dict:
     result["created_directories"] = parents_to_make
     if result["changed"] and not module.check_mode:
         make_parents(parents_to_make, uid, gid)
-        if relink:
-            create_link(src, dest, uid, gid)
-        else:
+        if not relink:
             os.lchown(dest, uid, gid)
+        else:
+            if kind == "link" and os.geteuid() == 0:
+                # A replaced link keeps the owner and group of the old one unless others are asked for.
+                replaced = os.lstat(dest)
+                uid = replaced.st_uid if uid == -1 else uid
+                gid = replaced.st_gid if gid == -1 else gid
+            create_link(src, dest, uid, gid)
     before = diff_text(kind, previous_target, before_ownership)
     return finish(module, result, before, diff_text("link", src, wanted_ownership))
 

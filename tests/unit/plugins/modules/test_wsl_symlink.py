@@ -209,6 +209,28 @@ def test_force_replaces_a_link_elsewhere(machine, capsys, dangling):
     assert temporary_links(machine.home) == []
 
 
+def test_force_keeps_the_owner_of_the_replaced_link(machine, capsys):
+    os.symlink("/old/target", machine.link)
+    os.lchown(machine.link, NOBODY.pw_uid, NOGROUP.gr_gid)
+
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest=str(machine.link), force=True)
+
+    assert result["changed"] is True
+    status = os.lstat(machine.link)
+    assert os.readlink(machine.link) == str(machine.downloads)
+    assert (status.st_uid, status.st_gid) == (NOBODY.pw_uid, NOGROUP.gr_gid)
+
+
+def test_force_with_owner_sets_the_new_owner(machine, capsys):
+    os.symlink("/old/target", machine.link)
+    os.lchown(machine.link, NOBODY.pw_uid, NOGROUP.gr_gid)
+
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest=str(machine.link), force=True, owner="root")
+
+    assert result["changed"] is True
+    assert (os.lstat(machine.link).st_uid, os.lstat(machine.link).st_gid) == (0, NOGROUP.gr_gid)
+
+
 def test_force_in_check_mode_keeps_the_old_link(machine, capsys):
     os.symlink("/nowhere", machine.link)
     result = run(capsys, check_mode=True, src="C:\\Users\\Steff\\Downloads", dest=str(machine.link), force=True)
