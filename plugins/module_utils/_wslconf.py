@@ -50,6 +50,11 @@ class KeySpec:
     def name(self) -> str:
         return f"{self.section}.{self.key}"
 
+    @property
+    def restart(self) -> str:
+        """What makes WSL read a change: ``wsl_shutdown`` (.wslconfig) or ``distro_terminate`` (wsl.conf)."""
+        return RESTART_FOR_FILE_TYPE[self.file_type]
+
 
 def _wslconfig_keys() -> list[KeySpec]:
     def k(section, key, type_, default=None, **kw):

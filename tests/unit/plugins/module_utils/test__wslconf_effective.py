@@ -2,7 +2,13 @@
 
 import pytest
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import default_value, effective_settings
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
+    SCHEMA,
+    VALUE_TYPES,
+    default_value,
+    effective_settings,
+    lookup_key,
+)
 
 
 def test_wslconfig_canonical_names_typed_values_first_duplicate_wins():
@@ -68,3 +74,55 @@ def test_default_value(file_type, section, key, expected):
 def test_default_value_unknown_key():
     with pytest.raises(KeyError, match="networkMode"):
         default_value("wslconfig", "wsl2", "networkMode")
+
+
+WSLCONFIG_KEYS = {
+    # wsl-reference §1.3
+    "wsl2": "memory processors swap swapFile kernel kernelModules kernelCommandLine localhostForwarding safeMode "
+    "guiApplications debugConsole maxCrashDumpCount nestedVirtualization vmIdleTimeout dnsProxy networkingMode "
+    "firewall dnsTunneling autoProxy defaultVhdSize ipv6 dhcp dhcpTimeout vmSwitch macAddress gpuSupport virtio "
+    "virtiofs virtio9p hostFileSystemAccess hardwarePerformanceCounters kernelBootTimeout distributionStartTimeout "
+    "mountDeviceTimeout loadDefaultKernelModules loadKernelModules isolateDistroCgroup earlyBootLogging "
+    "debugConsoleLogFile kernelDebugPort systemDistro telemetry crashDumpFolder",
+    # §1.4
+    "experimental": "autoMemoryReclaim sparseVhd bestEffortDnsParsing dnsTunnelingIpAddress initialAutoProxyTimeout "
+    "ignoredPorts hostAddressLoopback swiotlb virtioFsAggregateShares setVersionDebug",
+    # §1.5
+    "general": "distributionInstallPath instanceIdleTimeout",
+}
+WSLCONF_KEYS = {
+    # wsl-reference §2.2
+    "boot": "systemd command protectBinfmt initTimeout",
+    "automount": "enabled root options mountFsTab ldconfig cgroups",
+    "network": "generateHosts generateResolvConf hostname",
+    "interop": "enabled appendWindowsPath",
+    "user": "default",
+    "gpu": "enabled appendLibPath",
+    "time": "useWindowsTimezone",
+    "filesystem": "umask",
+    "fileServer": "enabled logFile logLevel logTruncate",
+    "general": "guiApplications",
+}
+
+
+@pytest.mark.parametrize(("file_type", "keys"), [("wslconfig", WSLCONFIG_KEYS), ("wslconf", WSLCONF_KEYS)])
+def test_schema_has_every_key_of_the_reference_and_nothing_else(file_type, keys):
+    expected = {(section, key) for section, names in keys.items() for key in names.split()}
+    assert {(spec.section, spec.key) for spec in SCHEMA[file_type]} == expected
+    for spec in SCHEMA[file_type]:
+        assert spec.type in VALUE_TYPES
+        assert spec.restart == {"wslconfig": "wsl_shutdown", "wslconf": "distro_terminate"}[file_type]
+        assert lookup_key(file_type, spec.section.upper(), spec.key.lower()) is spec
+
+
+def test_legacy_experimental_aliases():
+    for key in ("networkingMode", "dnsTunneling", "firewall", "autoProxy"):
+        assert lookup_key("wslconfig", "experimental", key) is lookup_key("wslconfig", "wsl2", key)
+    assert lookup_key("wslconfig", "experimental", "memory") is None
+
+
+def test_mode_notes():
+    assert lookup_key("wslconfig", "wsl2", "localhostForwarding").modes == ("NAT", "bridged")
+    assert lookup_key("wslconfig", "experimental", "ignoredPorts").modes == ("mirrored",)
+    assert lookup_key("wslconfig", "experimental", "hostAddressLoopback").note == "mirrored only"
+    assert lookup_key("wslconfig", "wsl2", "dnsProxy").note == "NAT only"
