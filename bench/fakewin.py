@@ -116,6 +116,8 @@ class FakeWindows:
             return {"failed": True, "msg": f"Path {path} is not found"}
         return {"changed": False, "content": base64.b64encode(data).decode(), "encoding": "base64", "source": path}
 
+    _module_slurp = _module_win_slurp  # ansible.windows.slurp, the module behind win_slurp
+
     def _module_win_stat(self, state, args, action):
         path = args.get("path")
         data = self._read(state, path)
