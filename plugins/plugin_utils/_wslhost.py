@@ -15,7 +15,12 @@ import binascii
 import re
 from collections.abc import Mapping
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import effective_settings, key_states, parse
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
+    POLICY_KEYS,
+    effective_settings,
+    key_states,
+    parse,
+)
 
 MIRRORED_HOST_ADDRESS = "127.0.0.1"
 DEFAULT_DNS_TUNNELING_ADDRESS = "10.255.255.254"
@@ -25,16 +30,6 @@ DOWNLOADS_FOLDER_ID = "{374DE290-123F-4565-9164-39C4925E467B}"
 NETWORKING_MODES = ("none", "nat", "mirrored", "bridged", "virtioproxy", "consomme")
 # wsl-reference §1.1: DefaultNetworkingMode policy values; 2 (bridged) is rejected by WSL.
 POLICY_NETWORKING_MODES = {0: "none", 1: "nat", 3: "mirrored", 4: "consomme"}
-# wsl-reference §1.1: policy switches and the .wslconfig settings each one overrides when set to 0.
-USER_SETTING_POLICIES = {
-    "AllowKernelUserSetting": ["wsl2.kernel", "wsl2.kernelModules"],
-    "AllowKernelCommandLineUserSetting": ["wsl2.kernelCommandLine"],
-    "AllowNestedVirtualization": ["wsl2.nestedVirtualization"],
-    "AllowKernelDebugUserSetting": ["wsl2.kernelDebugPort"],
-    "AllowSystemDistroUserSetting": ["wsl2.systemDistro"],
-    "AllowNetworkingModeUserSetting": ["wsl2.networkingMode"],
-    "AllowFirewallUserSetting": ["wsl2.firewall"],
-}
 FEATURE_POLICIES = {
     "AllowWSL": "WSL itself",
     "AllowWSL1": "WSL 1 distributions",
@@ -202,10 +197,10 @@ def interpret_distributions(raw: Mapping | None, notes: list[str]) -> list[dict]
 def policy_overrides(policy: Mapping) -> list[dict]:
     """Which user settings and features ``HKLM\\Software\\Policies\\WSL`` overrides (wsl-reference §1.1)."""
     overrides = []
-    for name, settings in USER_SETTING_POLICIES.items():
+    for name, settings in POLICY_KEYS.items():  # the .wslconfig settings each switch overrides when 0
         if _dword(policy.get(name)) == 0:
             overrides.append(
-                {"policy": name, "value": 0, "settings": settings, "effect": "the .wslconfig value is ignored"}
+                {"policy": name, "value": 0, "settings": list(settings), "effect": "the .wslconfig value is ignored"}
             )
     for name, feature in FEATURE_POLICIES.items():
         if _dword(policy.get(name)) == 0:
