@@ -25,9 +25,7 @@ from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
 MIRRORED_HOST_ADDRESS = "127.0.0.1"
 DEFAULT_DNS_TUNNELING_ADDRESS = "10.255.255.254"
 WSL_FIREWALL_VM_CREATOR_ID = "{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}"
-DOWNLOADS_FOLDER_ID = "{374DE290-123F-4565-9164-39C4925E467B}"
 
-NETWORKING_MODES = ("none", "nat", "mirrored", "bridged", "virtioproxy", "consomme")
 # wsl-reference §1.1: DefaultNetworkingMode policy values; 2 (bridged) is rejected by WSL.
 POLICY_NETWORKING_MODES = {0: "none", 1: "nat", 3: "mirrored", 4: "consomme"}
 FEATURE_POLICIES = {
