@@ -216,12 +216,12 @@ ansible_facts:
               type: dict
 """
 
-import ipaddress  # noqa: E402 - Ansible modules import after their documentation
-import os  # noqa: E402
+import ipaddress
+import os
 
-from ansible.module_utils.basic import AnsibleModule  # noqa: E402
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslnet import (  # noqa: E402
+from ansible_collections.effective.wsl.plugins.module_utils._wslnet import (
     classify_networking,
     detect_wsl,
     interop_summary,
