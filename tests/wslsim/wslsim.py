@@ -345,20 +345,30 @@ class Simulator:
 
     def close(self) -> None:
         """Stop everything this simulator started; the namespaces, mounts and veths die with their last process."""
+        # Namespace inodes are only stable while a holder keeps the namespace alive (the kernel reuses them), so
+        # other processes in our namespaces are found and killed first, the holders last.
         namespaces = set()
-        for pid in (self.distro_pid, self.peer_pid):
-            if pid is not None:
-                for kind in ("net", "mnt"):
-                    with contextlib.suppress(OSError):
-                        namespaces.add((kind, _ns_inode(pid, kind)))
+        holder_pids = set()
+        for process in self._holders:
+            with contextlib.suppress(OSError):
+                inodes = {(kind, _ns_inode(process.pid, kind)) for kind in ("net", "mnt")}
+                if process.poll() is None:
+                    namespaces |= inodes
+                    holder_pids.add(process.pid)
         namespaces -= {("net", _ns_inode("self", "net")), ("mnt", _ns_inode("self", "mnt"))}
-        for process in self._spawned + self._holders:
+        for process in self._spawned:
             if process.poll() is None:
                 process.kill()
-        for process in self._spawned + self._holders:
+        for process in self._spawned:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=10)
-        self._kill_namespace_members(namespaces)
+        self._kill_namespace_members(namespaces, holder_pids)
+        for process in self._holders:
+            if process.poll() is None:
+                process.kill()
+        for process in self._holders:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
         self._spawned.clear()
         self._holders.clear()
         self.distro_pid = self.peer_pid = None
@@ -367,12 +377,12 @@ class Simulator:
             self._previous_sigterm = None
 
     @staticmethod
-    def _kill_namespace_members(namespaces: set[tuple[str, int]]) -> None:
-        """Kill any process still inside our namespaces (e.g. a daemon a test started), so they are freed."""
-        for _attempt in range(50):
+    def _kill_namespace_members(namespaces: set[tuple[str, int]], holder_pids: set[int]) -> None:
+        """Kill every process but the holders inside our namespaces (e.g. a daemon a test started)."""
+        for _attempt in range(100):
             members = []
             for entry in os.listdir("/proc"):
-                if not entry.isdigit():
+                if not entry.isdigit() or int(entry) in holder_pids:
                     continue
                 try:
                     if any(_ns_inode(entry, kind) == inode for kind, inode in namespaces):
