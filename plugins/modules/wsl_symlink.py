@@ -1,7 +1,6 @@
 #!/usr/bin/python
 # Copyright: (c) 2026, effective.wsl contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-# ruff: noqa: E402 - Ansible wants the imports below DOCUMENTATION, EXAMPLES and RETURN.
 
 from __future__ import annotations
 
