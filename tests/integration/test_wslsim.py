@@ -130,12 +130,13 @@ def test_wsl_identity_files_and_environment(wsl_nat):
     assert "interpreter /init" in binfmt
 
 
-def test_automount_tree_and_drvfs_like_mount(wsl_nat):
-    listing = wsl_nat.run(["ls", "/mnt/c/Users/steff"], check=True).stdout.split()
+def test_automount_tree_and_drvfs_like_mount(wsl_any_mode):
+    listing = wsl_any_mode.run(["ls", "/mnt/c/Users/steff"], check=True).stdout.split()
     assert listing == ["Desktop", "Documents", "Downloads"]
-    mounts = [line.split() for line in wsl_nat.run(["cat", "/proc/mounts"], check=True).stdout.splitlines()]
+    mounts = [line.split() for line in wsl_any_mode.run(["cat", "/proc/mounts"], check=True).stdout.splitlines()]
     assert ["C:\\134", "/mnt/c", "tmpfs"] in [fields[:3] for fields in mounts]
-    assert wsl_nat.run(["test", "-d", "/mnt/c/Windows/System32"]).returncode == 0
+    assert wsl_any_mode.run(["test", "-d", "/mnt/c/Windows/System32"]).returncode == 0
+    assert wsl_any_mode.run(["wslinfo", "--networking-mode"], check=True).stdout == wsl_any_mode.mode + "\n"
 
 
 def test_wsl_conf_given_or_absent(wsl_nat, wsl_simulator):
@@ -205,7 +206,9 @@ def test_playbook_runs_inside_and_reports_each_task(wsl_nat):
     assert result.task("Fail on purpose")["msg"] == "boom in Ubuntu"
     assert result.task("Fail on purpose")["failed"] is True
     assert (result.recap["changed"], result.recap["ignored"], result.recap["failures"]) == (1, 1, 0)
-    with pytest.raises(KeyError, match="no result for task 'Missing'"):
+    with pytest.raises(ValueError, match=r"playbook: 'no-such-play\.yml' is neither YAML text"):
+        wsl_nat.playbook("no-such-play.yml")
+    with pytest.raises(wslsim.TaskNotFound, match="no result for task 'Missing'"):
         result.task("Missing")
     check = wsl_nat.playbook(
         "- hosts: localhost\n  gather_facts: false\n  tasks:\n"

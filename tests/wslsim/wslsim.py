@@ -797,8 +797,10 @@ class Simulator:
             self._counter += 1
             return f"/tmp/wslsim-{stem}-{self._counter}{suffix}"
 
-    def _visible_inside(self, path: Path) -> str:
+    def _visible_inside(self, path: Path, option: str) -> str:
         """A host path usable inside: as is when the distro sees it, else copied with its directory to the same path."""
+        if not path.is_file():
+            raise ValueError(f"{option}: {str(path)!r} is neither YAML text (it has no newline) nor an existing file")
         path = path.resolve()
         inside = Path(self.host_path(str(path)))
         if inside.exists() and inside.stat().st_ino == path.stat().st_ino:
@@ -825,14 +827,14 @@ class Simulator:
             playbook_path = self._private_name("playbook", ".yml")
             self.write_file(playbook_path, playbook)
         else:
-            playbook_path = self._visible_inside(Path(playbook))
+            playbook_path = self._visible_inside(Path(playbook), "playbook")
         if inventory is None:
             inventory_arg = "localhost,"
         elif isinstance(inventory, str) and "\n" in inventory:
             inventory_arg = self._private_name("inventory", ".ini")
             self.write_file(inventory_arg, inventory)
         else:
-            inventory_arg = self._visible_inside(Path(inventory))
+            inventory_arg = self._visible_inside(Path(inventory), "inventory")
         results_path = self._private_name("results", ".json")
         argv = [
             str(VENV_BIN / "ansible-playbook"),
