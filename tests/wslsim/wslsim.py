@@ -17,6 +17,7 @@ import ctypes
 import dataclasses
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -111,7 +112,8 @@ def _ns_inode(pid: int | str, kind: str) -> int:
 
 
 def _unescape_mountinfo(field: str) -> str:
-    return field.encode().decode("unicode_escape") if "\\" in field else field
+    """mountinfo escapes space, tab, newline and backslash as octal (\\040, \\134, ...)."""
+    return re.sub(r"\\([0-7]{3})", lambda match: chr(int(match.group(1), 8)), field)
 
 
 @dataclasses.dataclass(frozen=True)
