@@ -11,6 +11,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.effective.wsl.plugins.plugin_utils._restart import (
     ACTION_DEFER,
+    ACTION_NONE,
     ACTION_RUN,
     POLICY_AUTO,
     POLICY_CHOICES,
@@ -70,6 +71,8 @@ class ActionModule(ActionBase):
             return result
 
         result.update(self._plan_result(plan))
+        if self._task.check_mode and plan.action not in (ACTION_RUN, ACTION_NONE):
+            result["msg"] = f"Check mode, nothing was changed. If applied: {plan.msg}"
         if args["summarize"]:
             result["changed"] = False
             return result

@@ -114,3 +114,14 @@ def test_never_reports_without_running(tmp_path, policy):
     assert results["restart"]["action"] == "skip"
     assert results["restart"]["changed"] is False
     assert not (tmp_path / "wsl_exe.log").exists()
+
+
+def test_check_mode_deferral_says_nothing_was_changed(tmp_path):
+    results = run_playbook(
+        tmp_path, {"required": ["distro_terminate"], "policy": "auto"}, {"WSL_DISTRO_NAME": "Debian"}, check=True
+    )
+    restart = results["restart"]
+    assert restart["action"] == "defer"
+    assert restart["msg"].startswith("Check mode, nothing was changed. If applied: WSL restart deferred: /etc/wsl.conf")
+    assert results["summary"]["msg"].startswith("Check mode, nothing was changed. If applied: WSL restart deferred")
+    assert "wsl.exe --terminate Debian" in results["summary"]["msg"]
