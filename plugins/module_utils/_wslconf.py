@@ -1103,13 +1103,12 @@ def _apply(text: str, operations: list[tuple[int, int, str]], eol: str, file_typ
 def _line_break_needed(text: str, eol: str, file_type: str) -> str:
     """What must follow ``text`` so that WSL reads a line appended after it as a new line.
 
-    Comments and invalid lines run to the next LF even past a lone CR, and a trailing backslash
-    would continue a value, so the candidates are checked with the parser itself.
+    Comments and invalid lines run to the next LF even past a lone CR, and a backslash before the
+    last LF continues a value onto the appended line, so the candidates are checked with the parser.
     """
-    if not text or text.endswith("\n"):
+    if not text:
         return ""
-    candidates = ("", eol, "\n", eol + eol, "\n\n") if text.endswith("\r") else (eol, "\n", eol + eol, "\n\n")
-    for prefix in candidates:
+    for prefix in ("", eol, "\n", eol + eol, "\n\n"):
         probe = text + prefix
         entries = parse(probe + "a=1\n", file_type).entries
         if any(entry.kind == "key" and entry.start == len(probe) and entry.name == "a" for entry in entries):

@@ -252,3 +252,14 @@ def test_unknown_key_with_warn_is_written_and_idempotent():
     assert any("unknown key [wsl2] futureKey" in w for w in first.warnings)
     second = run(first.data, {"wsl2": {"futurekey": "a b"}}, unknown_keys="warn")
     assert not second.changed
+
+
+def test_append_after_a_continuation_at_end_of_file():
+    # "\\\n" at EOF would continue the value onto an appended line; an empty line ends it first
+    result = run(b"[wsl2]\nkernelCommandLine = a \\\n", {"wsl2": {"memory": "6GB"}})
+    assert result.data == b"[wsl2]\nkernelCommandLine = a \\\n\nmemory = 6GB\n"
+
+
+def test_append_after_a_comment_ended_by_lone_cr():
+    result = run(b"[wsl2] # vm\r", {"wsl2": {"memory": "6GB"}})
+    assert result.data == b"[wsl2] # vm\r\nmemory=6GB\r"

@@ -167,3 +167,34 @@ def test_one_setting_edit_is_minimal_correct_and_idempotent(base, file_type, dat
     # a second run changes nothing
     again = update(result.data, file_type, requested)
     assert not again.changed and again.data == result.data
+
+
+@given(base=st.one_of(REALISTIC, ANY_TEXT), file_type=FILE_TYPE, data=st.data())
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_several_settings_at_once(base, file_type, data):
+    chosen = data.draw(st.lists(st.sampled_from(REQUESTS[file_type]), min_size=1, max_size=5))
+    settings_option: dict = {}
+    for section, key, value in chosen:
+        settings_option.setdefault(section, {})[key] = value  # the last value of a key wins, as in a dict
+    requested, _warnings = validate_settings(settings_option, file_type)
+    try:
+        result = update(base.encode("utf-8", "surrogatepass"), file_type, requested)
+    except WslConfError as exc:
+        assert file_type == "wslconf" and "stops reading" in str(exc)
+        return
+    before = effective_settings(result.before, file_type)
+    after = effective_settings(result.after, file_type)
+    names = set()
+    for item in requested:
+        names.add((item.section, item.key))
+        assert after.get(item.section, {}).get(item.key) == item.value
+    assert {k: v for k, v in _flat(before).items() if k not in names} == {
+        k: v for k, v in _flat(after).items() if k not in names
+    }
+    assert result.changed == bool(result.changed_keys) == (result.after != result.before)
+    again = update(result.data, file_type, requested)
+    assert not again.changed and again.data == result.data
+
+
+def _flat(settings):
+    return {(s, k): v for s, keys in settings.items() for k, v in keys.items()}
