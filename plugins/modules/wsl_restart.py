@@ -81,7 +81,7 @@ seealso:
   - module: effective.wsl.wsl_config
   - module: effective.wsl.wsl_facts
 author:
-  - effective.wsl maintainers
+  - effective.wsl contributors (@effective-wsl)
 """
 
 EXAMPLES = r"""

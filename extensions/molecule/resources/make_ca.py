@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Test PKI for the molecule scenarios: a private "corporate" root CA and a server certificate it signs, plus a
 second, untrusted CA with its own server certificate (the negative control of tls_probe.py).
 
-Usage: make_ca.py DIR   (writes corp-root-ca.pem, server.pem, server.key, rogue-server.pem, rogue-server.key)
+Usage: python make_ca.py DIR   (writes corp-root-ca.pem, server.pem, server.key, rogue-server.pem, rogue-server.key)
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Serve HTTPS on 127.0.0.1 with a given certificate for one request and fetch it with the system curl, which trusts
 only the distro's system store. Prints curl's exit code and body as JSON.
 
-Usage: tls_probe.py CERT KEY   (exit code 0 when the probe ran; the JSON says whether curl trusted the server)
+Usage: python tls_probe.py CERT KEY   (exit code 0 when the probe ran; the JSON says whether curl trusted the server)
 """
 
 from __future__ import annotations
