@@ -169,10 +169,13 @@ def test_writes_inside_do_not_reach_the_host(wsl_simulator):
         result = sim.run(script)
         assert result.returncode == 0, result.stderr
         assert Path(sim.host_path(targets[0])).read_text() == "inside\n"
-        for target in ("/", "/work/", f"{wslsim.REPO_ROOT}/"):
+        for target in ("/", "/work/", f"{wslsim.REPO_ROOT}/", "/dev/", "/sys/kernel/"):
             denied = sim.run(["touch", f"{target}{probe}"])
             assert "Read-only file system" in denied.stderr
-    for target in [*targets, f"/root/{probe}-link", f"/{probe}", f"{wslsim.REPO_ROOT}/{probe}"]:
+        # Rewrites the same value if the protection were missing (no UTS namespace: it is the host name).
+        sysctl = sim.run(["sh", "-c", "cat /proc/sys/kernel/hostname > /proc/sys/kernel/hostname"])
+        assert "Read-only file system" in sysctl.stderr
+    for target in [*targets, f"/root/{probe}-link", f"/{probe}", f"{wslsim.REPO_ROOT}/{probe}", f"/dev/{probe}"]:
         assert not os.path.lexists(target), target
 
 
@@ -352,10 +355,11 @@ def test_refuses_to_run_when_a_mount_is_missing(wsl_simulator, mount_point):
         sim.run(["true"])
 
 
-def test_refuses_to_run_when_root_is_writable(wsl_simulator):
+@pytest.mark.parametrize("mount_point", ["/", "/dev", "/proc/sys"])
+def test_refuses_to_run_when_a_host_mount_is_writable(wsl_simulator, mount_point):
     sim = wsl_simulator()
-    sim.run(["mount", "-o", "remount,bind,rw", "/"], check=True)
-    with pytest.raises(wslsim.VerificationError, match="not read-only"):
+    sim.run(["mount", "-o", "remount,bind,rw", mount_point], check=True)
+    with pytest.raises(wslsim.VerificationError, match=f"{mount_point}: .* is not read-only"):
         sim.playbook("- hosts: localhost\n  tasks: []\n")
 
 

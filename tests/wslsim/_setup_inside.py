@@ -131,7 +131,12 @@ def main(plan: dict) -> None:
         server.close()
 
     # sysfs shows the network devices of the namespace that mounts it (ansible reads MTU and MAC there).
-    mount("-t", "sysfs", "-o", "nosuid,nodev,noexec", "wslsim-sys", "/sys")
+    # Read-only, like /proc/sys and /dev: their writable files are mostly global kernel settings or host
+    # device nodes (device nodes stay usable on a read-only mount; /dev/pts and /dev/shm are mounts of their own).
+    mount("-t", "sysfs", "-o", "ro,nosuid,nodev,noexec", "wslsim-sys", "/sys")
+    mount("--rbind", "/proc/sys", "/proc/sys")
+    mount("-o", "remount,bind,ro", "/proc/sys")
+    mount("-o", "remount,bind,ro", "/dev")
 
     # Everything else of the host stays visible but read-only in this namespace.
     mount("-o", "remount,bind,ro", "/")

@@ -68,6 +68,8 @@ RESOLV_CONF_HEADER = (
 # Directories that get an overlay (writes stay private) when they exist on the host.
 OVERLAY_DIRS = ("/etc", "/usr", "/var", "/root", "/home", "/opt", "/srv", "/media")
 TMPFS_DIRS = ("/tmp", "/var/tmp", "/run", "/dev/shm")
+# Host mounts that stay visible but read-only: writes not foreseen fail instead of reaching the host.
+READ_ONLY_MOUNTS = ("/", "/dev", "/proc/sys", "/sys")
 BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 PR_SET_PDEATHSIG = 1
@@ -575,9 +577,10 @@ class Simulator:
                 problems.append(f"{mount_point}: not mounted (expected {fstype} {source})")
             elif mount.fstype != fstype or (source is not None and mount.source != source):
                 problems.append(f"{mount_point}: {mount.fstype} {mount.source} is on top, expected {fstype} {source}")
-        root = top.get("/")
-        if root is None or "ro" not in root.mount_options:
-            problems.append("/: the host's root file system is not read-only inside the simulator")
+        for mount_point in READ_ONLY_MOUNTS:
+            mount = top.get(mount_point)
+            if mount is None or "ro" not in mount.mount_options:
+                problems.append(f"{mount_point}: the host's {mount_point} is not read-only inside the simulator")
         shared = [mount.mount_point for mount in mounts if any(f.startswith("shared:") for f in mount.optional_fields)]
         if shared:
             problems.append(f"mount propagation is not private for: {', '.join(shared)}")
