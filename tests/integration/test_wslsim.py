@@ -451,14 +451,28 @@ def test_trust_store_is_private_and_usable(wsl_simulator):
 
 def test_playbook_from_a_host_directory_with_its_files(wsl_nat, tmp_path):
     (tmp_path / "vars.yml").write_text("greeting: hello from vars.yml\n")
+    (tmp_path / "library").mkdir()
+    (tmp_path / "library" / "wslsim_warn.py").write_text(
+        "from ansible.module_utils.basic import AnsibleModule\n"
+        "module = AnsibleModule(argument_spec={})\n"
+        "module.warn('careful: simulated warning')\n"
+        "module.exit_json(changed=True, marker='from library')\n"
+    )
     playbook = tmp_path / "play.yml"
     playbook.write_text(
         "- hosts: localhost\n  gather_facts: false\n  vars_files: [vars.yml]\n  tasks:\n"
         "    - name: Greet\n      ansible.builtin.debug:\n        msg: '{{ greeting }} and {{ from_inventory }}'\n"
+        "    - name: Warn\n      wslsim_warn:\n"
     )
     result = wsl_nat.playbook(playbook, inventory="[wsl]\nlocalhost from_inventory=the-inventory\n")
     assert result.rc == 0, result.output
     assert result.task("Greet")["msg"] == "hello from vars.yml and the-inventory"
+    warned = result.task("Warn")
+    assert (warned["marker"], warned["changed"], warned["warnings"]) == (
+        "from library",
+        True,
+        ["careful: simulated warning"],
+    )
 
 
 def test_failed_command_reports_its_output(wsl_nat):
