@@ -126,3 +126,99 @@ def test_playbook_syntax(playbook):
     command = [ANSIBLE_PLAYBOOK, "-i", str(inventory), "--syntax-check", str(playbook)]
     completed = subprocess.run(command, env=ansible_env(), capture_output=True, text=True, check=False, timeout=120)
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+# ----- roles run for real inside the WSL simulator
+
+WSLCONFIG_INSIDE = "/mnt/c/Users/steff/.wslconfig"
+
+
+def role_playbook(role: str, role_vars: dict) -> str:
+    return (
+        "- name: Apply one role\n"
+        "  hosts: localhost\n"
+        "  gather_facts: false\n"
+        "  roles:\n"
+        f"    - role: effective.wsl.{role}\n"
+        f"      vars: {json.dumps(role_vars)}\n"
+    )
+
+
+def wslconfig_vars(**extra) -> dict:
+    # .wslconfig edited from inside WSL through the C: drive; wsl_host_facts needs a Windows connection.
+    return {
+        "wsl_host_gather_facts": False,
+        "wsl_host_wslconfig_path": WSLCONFIG_INSIDE,
+        "wsl_host_networking_mode": "mirrored",
+        "wsl_host_wslconfig_settings": {"wsl2": {"memory": "8GB"}},
+        **extra,
+    }
+
+
+def test_wsl_host_edits_wslconfig_and_defers_the_shutdown_of_its_own_vm(wsl_simulator):
+    sim = wsl_simulator(mode="nat")
+    sim.write_file(WSLCONFIG_INSIDE, "# mine\n[wsl2]\nswap=0\n")
+    first = sim.playbook(role_playbook("wsl_host", wslconfig_vars()))
+    assert first.rc == 0, first.output
+    assert first.task("Configure .wslconfig")["changed"] is True
+    text = sim.read_file(WSLCONFIG_INSIDE)
+    assert text.startswith("# mine\n[wsl2]\nswap=0\n")
+    assert "networkingMode=mirrored" in text.replace(" ", "")
+    assert "memory=8GB" in text.replace(" ", "")
+    restart = first.task("Restart WSL after .wslconfig changed")
+    assert (restart["action"], restart["restart"], restart["controller_affected"]) == ("defer", "wsl_shutdown", True)
+    report = first.task("Report the WSL restart still to do")
+    assert "Close your WSL sessions and run in PowerShell or cmd on Windows: wsl.exe --shutdown" in report["msg"]
+    assert sim.calls("wsl.exe") == []
+
+    again = sim.playbook(role_playbook("wsl_host", wslconfig_vars()))
+    assert again.rc == 0, again.output
+    assert again.changed == 0, again.output
+    assert again.tasks_named("Restart WSL after .wslconfig changed") == []
+
+
+def test_wsl_host_policy_now_runs_wsl_exe_with_utf8_through_interop(wsl_simulator):
+    sim = wsl_simulator(mode="mirrored")
+    result = sim.playbook(role_playbook("wsl_host", wslconfig_vars(wsl_host_restart_policy="now")))
+    assert result.rc == 0, result.output
+    restart = result.task("Restart WSL after .wslconfig changed")
+    assert (restart["action"], restart["changed"], restart["rc"]) == ("run", True, 0)
+    calls = sim.calls("wsl.exe")
+    assert [call["argv"] for call in calls] == [["--shutdown"]]
+    assert calls[0]["env"] == {"WSL_UTF8": "1", "WSLENV": "WSL_UTF8"}
+
+
+def test_wsl_host_check_mode_changes_nothing(wsl_simulator):
+    sim = wsl_simulator(mode="nat")
+    result = sim.playbook(role_playbook("wsl_host", wslconfig_vars()), check=True, diff=True)
+    assert result.rc == 0, result.output
+    assert result.task("Configure .wslconfig")["changed"] is True
+    assert result.task("Restart WSL after .wslconfig changed")["msg"].startswith("Check mode, nothing was changed.")
+    assert sim.run(["test", "-e", WSLCONFIG_INSIDE]).returncode == 1
+    assert sim.calls("wsl.exe") == []
+
+
+def test_wsl_distro_links_warns_about_windows_paths_and_defers_terminate(wsl_simulator):
+    sim = wsl_simulator(mode="mirrored", distro_name="Debian")
+    role_vars = {
+        "wsl_distro_conf_settings": {"interop": {"appendWindowsPath": False}},
+        "wsl_distro_windows_user": "steff",
+        "wsl_distro_symlinks": [{"src": "C:\\Users\\steff\\Documents", "dest": "~/documents"}],
+        "wsl_distro_project_paths": ["/root/src/app", "/mnt/c/Users/steff/src/app"],
+    }
+    result = sim.playbook(role_playbook("wsl_distro", role_vars))
+    assert result.rc == 0, result.output
+    assert sim.run(["readlink", "/root/downloads"]).stdout.strip() == "/mnt/c/Users/steff/Downloads"
+    assert sim.run(["readlink", "/root/documents"]).stdout.strip() == "/mnt/c/Users/steff/Documents"
+    warning_items = result.task("Warn about project paths on a Windows mount")["results"]
+    messages = [item["msg"] for item in warning_items if not item.get("skipped")]
+    assert len(messages) == 1
+    assert messages[0].startswith("WARNING: /mnt/c/Users/steff/src/app is on the Windows file system (under /mnt/)")
+    assert "appendWindowsPath" in sim.read_file("/etc/wsl.conf")
+    terminate = result.task("Terminate the distro after /etc/wsl.conf changed")
+    assert terminate["action"] == "defer"
+    assert terminate["command"] == ["wsl.exe", "--terminate", "Debian"]
+
+    again = sim.playbook(role_playbook("wsl_distro", role_vars))
+    assert again.rc == 0, again.output
+    assert again.changed == 0, again.output
