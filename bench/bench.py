@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import cProfile
 import datetime
 import json
 import os
@@ -91,6 +92,25 @@ def measure_main(argv: list[str]) -> int:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     Path(metrics_path).write_text(json.dumps({"rc": returncode, "wall": wall, "cpu": cpu}), encoding="utf-8")
     return 0
+
+
+def profile_main(argv: list[str]) -> int:
+    """Run ansible-playbook in this process under cProfile with a CPU-time clock (waiting for workers is free)."""
+    output, separator, _program, *arguments = argv
+    if separator != "--":
+        print("usage: bench.py profile OUTPUT.pstats -- ansible-playbook ARGS...", file=sys.stderr)
+        return 2
+    from ansible.cli.playbook import main as playbook_main
+
+    profiler = cProfile.Profile(time.process_time)
+    code = 0
+    try:
+        profiler.runcall(playbook_main, ["ansible-playbook", *arguments])
+    except SystemExit as exit_request:
+        code = exit_request.code or 0
+    finally:
+        profiler.dump_stats(output)
+    return code
 
 
 @dataclass
@@ -185,6 +205,7 @@ class Bench:
         """Run a bench playbook under bench_count and the CPU meter: in the simulator, or here when `sim` is None.
 
         `python_args` go to the interpreter before ansible-playbook; "{stem}" in them becomes the run's file stem.
+        The playbook runs as `python [python_args] ansible-playbook ARGS`.
         """
         self.counter += 1
         name = f"{self.counter:03d}-{label}"
@@ -569,10 +590,30 @@ def linear_fit(xs: list[float], ys: list[float]) -> dict:
     return {"slope": slope, "intercept": intercept, "r2": 1 - residual / total if total else 1.0}
 
 
-def profile_top(path: Path, limit: int = 12) -> list[dict]:
+# Parts of the controller's main process, by the ansible-core function that does them (cumulative CPU).
+PROFILE_PHASES = {
+    "host/task variables (VariableManager.get_vars)": ("ansible/vars/manager.py", "get_vars"),
+    "queueing tasks: templating, forking workers (StrategyBase._queue_task)": (
+        "ansible/plugins/strategy/__init__.py",
+        "_queue_task",
+    ),
+    "handling results (StrategyBase._process_pending_results)": (
+        "ansible/plugins/strategy/__init__.py",
+        "_process_pending_results",
+    ),
+    "callbacks (TaskQueueManager.send_callback)": ("ansible/executor/task_queue_manager.py", "send_callback"),
+    "loading playbook, roles and vars files (DataLoader.load_from_file)": (
+        "ansible/parsing/dataloader.py",
+        "load_from_file",
+    ),
+}
+
+
+def profile_summary(path: Path, limit: int = 10) -> dict:
     stats = pstats.Stats(str(path))
     total = stats.total_tt
     rows = []
+    phases = {}
     for (filename, line, function), (_calls, _primitive, own, cumulative, _callers) in stats.stats.items():
         rows.append(
             {
@@ -582,8 +623,11 @@ def profile_top(path: Path, limit: int = 12) -> list[dict]:
                 "own_share": own / total if total else 0.0,
             }
         )
+        for phase, (file_suffix, name) in PROFILE_PHASES.items():
+            if function == name and filename.endswith(file_suffix):
+                phases[phase] = {"cpu_s": cumulative, "share": cumulative / total if total else 0.0}
     rows.sort(key=lambda row: row["own_s"], reverse=True)
-    return rows[:limit]
+    return {"total_cpu_s": total, "phases": phases, "top_own_time": rows[:limit]}
 
 
 def short_path(filename: str) -> str:
@@ -593,8 +637,27 @@ def short_path(filename: str) -> str:
     return filename
 
 
+def task_cpu_breakdown(run: Run, limit: int = 8) -> dict:
+    """Worker and target CPU per host of each task (summed over its hosts and loop items), most expensive first;
+    and the worker CPU of task runs that executed a module against those that did not (set_fact, debug, skipped)."""
+    hosts = max(len(run.hosts), 1)
+    worker: Counter = Counter()
+    target: Counter = Counter()
+    with_module = {(event["host"], event["task"]) for event in run.of("module")}
+    split = {"with_module": {"runs": 0, "worker_cpu": 0.0}, "without_module": {"runs": 0, "worker_cpu": 0.0}}
+    for event in run.of("task"):
+        worker[event["task"]] += event["worker_cpu"] / hosts
+        target[event["task"]] += event["target_cpu"] / hosts
+        kind = "with_module" if (event["host"], event["task"]) in with_module else "without_module"
+        split[kind]["runs"] += 1 / hosts
+        split[kind]["worker_cpu"] += event["worker_cpu"] / hosts
+    rows = [{"task": task, "worker_cpu": cpu, "target_cpu": target[task]} for task, cpu in worker.most_common(limit)]
+    return {"tasks_per_host": len(run.of("task")) / hosts, "split": split, "top_worker_cpu": rows}
+
+
 def bench_fleet(bench: Bench, variables: dict, sizes: list[int], profile_size: int) -> dict:
     points: dict[str, list[dict]] = {variant: [] for variant in FLEET_VARIANTS}
+    breakdown: dict[str, dict] = {}
     for size in sizes:
         for variant, playbook in FLEET_VARIANTS.items():
             with simulator(mode="nat") as sim:
@@ -611,6 +674,8 @@ def bench_fleet(bench: Bench, variables: dict, sizes: list[int], profile_size: i
             if len(run.hosts) != size:
                 raise BenchError(f"fleet: {variant} with {size} hosts reported results for {len(run.hosts)} hosts")
             main_cpu = run.controller_cpu - run.worker_cpu
+            if size == max(sizes):
+                breakdown[variant] = task_cpu_breakdown(run)
             points[variant].append(
                 {
                     "hosts": size,
@@ -642,7 +707,7 @@ def bench_fleet(bench: Bench, variables: dict, sizes: list[int], profile_size: i
             inventory=inventory,
             extra_vars=variables,
             args=("-f", str(FLEET_FORKS)),
-            python_args=("-m", "cProfile", "-o", "{stem}.pstats"),
+            python_args=(str(BENCH_DIR / "bench.py"), "profile", "{stem}.pstats", "--"),
             env=FLEET_ENV,
         )
     profile_path = OUT_DIR / f"{profiled.name}.pstats"
@@ -650,10 +715,11 @@ def bench_fleet(bench: Bench, variables: dict, sizes: list[int], profile_size: i
         "forks": FLEET_FORKS,
         "points": points,
         "fit": fits,
+        "task_breakdown": breakdown,
         "profile": {
             "hosts": profile_size,
             "variant": next(iter(FLEET_VARIANTS)),
-            "top_own_time": profile_top(profile_path),
+            **profile_summary(profile_path),
         },
     }
 
@@ -734,6 +800,11 @@ def machine_description() -> str:
         f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"ansible-core {ansible.__version__}"
     )
+
+
+def cell(text: str) -> str:
+    """Text for a Markdown table cell."""
+    return text.replace("|", "\\|")
 
 
 def verdict(met: bool) -> str:
@@ -844,19 +915,33 @@ def render_fleet(fleet: dict) -> list[str]:
         lines.append(
             f"- {variant}: {fit['slope']:.3f} CPU s per host + {fit['intercept']:.2f} s fixed, R² = {fit['r2']:.4f}"
         )
+    for variant, data in fleet["task_breakdown"].items():
+        lines += [
+            "",
+            f"Worker CPU per host by task ({variant}, {max(p['hosts'] for p in fleet['points'][variant])} hosts, "
+            f"{data['tasks_per_host']:.0f} task runs per host):",
+            "",
+            "| task | worker CPU per host | target CPU per host |",
+            "|---|---|---|",
+        ]
+        lines += [
+            f"| {row['task']} | {row['worker_cpu']:.3f} s | {row['target_cpu']:.3f} s |"
+            for row in data["top_worker_cpu"]
+        ]
     profile = fleet["profile"]
     lines += [
         "",
-        f"Where the controller's main process spends its time ({profile['variant']}, {profile['hosts']} hosts, "
-        "cProfile, own time):",
+        f"Where the controller's main process spends its CPU ({profile['variant']}, {profile['hosts']} hosts, "
+        f"cProfile with a CPU clock, {profile['total_cpu_s']:.2f} s in all):",
         "",
-        "| function | own time | share | cumulative |",
-        "|---|---|---|---|",
+        "| part (cumulative, parts can nest) | CPU | share |",
+        "|---|---|---|",
     ]
+    for phase, data in sorted(profile["phases"].items(), key=lambda item: -item[1]["cpu_s"]):
+        lines.append(f"| {phase} | {data['cpu_s']:.2f} s | {data['share']:.0%} |")
+    lines += ["", "| function (own time) | CPU | share |", "|---|---|---|"]
     for row in profile["top_own_time"]:
-        lines.append(
-            f"| `{row['function']}` | {row['own_s']:.2f} s | {row['own_share']:.1%} | {row['cumulative_s']:.2f} s |"
-        )
+        lines.append(f"| `{row['function']}` | {row['own_s']:.2f} s | {row['own_share']:.1%} |")
     lines += ["", f"![controller CPU against hosts]({os.path.relpath(PLOT_PATH, DOC_PATH.parent)})", ""]
     return lines
 
@@ -976,6 +1061,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["measure"]:
         return measure_main(argv[1:])
+    if argv[:1] == ["profile"]:
+        return profile_main(argv[1:])
     options = parse_arguments(argv)
     sections = set(options.only.split(","))
     if options.variants:

@@ -10,6 +10,7 @@ import pathlib
 import resource
 import time
 
+from ansible.executor.process.worker import WorkerProcess
 from ansible.executor.task_executor import TaskExecutor
 from ansible.plugins.action import ActionBase
 from ansible.plugins.callback import CallbackBase
@@ -27,7 +28,8 @@ description:
     wall time) and
     C(ActionBase._transfer_file) (every file put on the target).
   - Each worker appends one JSON line per event to the file named by E(BENCH_RECORD_FILE), and one line per task
-    with its wall time and the CPU time of the worker and of the commands it started (the target side).
+    with the wall time of C(TaskExecutor.run) and the CPU time of the whole worker process and of the commands it
+    started (the target side).
   - With E(BENCH_FAKE_WINDOWS) set to a JSON state file, module executions, commands, file transfers and
     temporary directories are answered by C(bench/fakewin.py) instead of a Windows host, so the real roles and
     action plugins can be counted without Windows.
@@ -72,6 +74,7 @@ def _install_wrappers() -> None:
     real_low_level = ActionBase._low_level_execute_command
     real_transfer_file = ActionBase._transfer_file
     real_task_run = TaskExecutor.run
+    real_worker_run = WorkerProcess.run
     fake_windows = _load_fake_windows() if _FAKE_WINDOWS_STATE else None
 
     def execute_module(self, module_name=None, module_args=None, *args, **kwargs):
@@ -101,9 +104,18 @@ def _install_wrappers() -> None:
     def task_run(self):
         _current["host"] = self._host.get_name()
         _current["task"] = self._task.get_name()
+        _current["action"] = self._task.action
         started = time.perf_counter()
         try:
             return real_task_run(self)
+        finally:
+            _current["wall"] = time.perf_counter() - started
+
+    def worker_run(self):
+        # The worker process is forked for one host and task: its own CPU is controller work, its children's CPU
+        # (the commands it ran) is what the target spends.
+        try:
+            return real_worker_run(self)
         finally:
             own = resource.getrusage(resource.RUSAGE_SELF)
             children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -112,8 +124,8 @@ def _install_wrappers() -> None:
                     "event": "task",
                     "host": _current["host"],
                     "task": _current["task"],
-                    "action": self._task.action,
-                    "wall": time.perf_counter() - started,
+                    "action": _current.get("action"),
+                    "wall": _current.get("wall"),
                     "worker_cpu": own.ru_utime + own.ru_stime,
                     "target_cpu": children.ru_utime + children.ru_stime,
                 }
@@ -134,6 +146,7 @@ def _install_wrappers() -> None:
     ActionBase._low_level_execute_command = low_level_execute_command
     ActionBase._transfer_file = transfer_file
     TaskExecutor.run = task_run
+    WorkerProcess.run = worker_run
 
 
 class CallbackModule(CallbackBase):
