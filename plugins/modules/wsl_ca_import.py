@@ -258,12 +258,12 @@ runtime_env_path:
   sample: /etc/profile.d/effective-wsl-ca.sh
 """
 
-import os  # noqa: E402 - Ansible modules import after their documentation
-import tempfile  # noqa: E402
+import os
+import tempfile
 
-from ansible.module_utils.basic import AnsibleModule  # noqa: E402
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.effective.wsl.plugins.module_utils._trust import (  # noqa: E402
+from ansible_collections.effective.wsl.plugins.module_utils._trust import (
     FAMILIES,
     LAYOUTS,
     OS_RELEASE_PATHS,
