@@ -2,7 +2,7 @@
 
 import pathlib
 import sys
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 
 def main(folder: str) -> int:

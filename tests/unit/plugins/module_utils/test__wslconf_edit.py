@@ -16,7 +16,7 @@ from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
 
 
 def run(data, settings, file_type="wslconfig", policy=None, unknown_keys="error"):
-    requested, _warnings = validate_settings(settings, file_type, unknown_keys)
+    requested = validate_settings(settings, file_type, unknown_keys)[0]
     return update(data, file_type, requested, policy)
 
 
@@ -238,7 +238,7 @@ def test_mode_warning_reaches_update_result():
     ],
 )
 def test_policy_warnings(settings, policy, expected):
-    requested, _warnings = validate_settings(settings, "wslconfig")
+    requested = validate_settings(settings, "wslconfig")[0]
     warnings = policy_warnings(requested, policy)
     if expected is None:
         assert warnings == []

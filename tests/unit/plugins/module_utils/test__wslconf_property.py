@@ -137,7 +137,7 @@ def _lines(text):
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 def test_one_setting_edit_is_minimal_correct_and_idempotent(base, file_type, data):
     section, key, value = data.draw(st.sampled_from(REQUESTS[file_type]))
-    requested, _warnings = validate_settings({section: {key: value}}, file_type)
+    requested = validate_settings({section: {key: value}}, file_type)[0]
     raw = base.encode("utf-8", "surrogatepass")
     try:
         result = update(raw, file_type, requested)
@@ -176,7 +176,7 @@ def test_several_settings_at_once(base, file_type, data):
     settings_option: dict = {}
     for section, key, value in chosen:
         settings_option.setdefault(section, {})[key] = value  # the last value of a key wins, as in a dict
-    requested, _warnings = validate_settings(settings_option, file_type)
+    requested = validate_settings(settings_option, file_type)[0]
     try:
         result = update(base.encode("utf-8", "surrogatepass"), file_type, requested)
     except WslConfError as exc:

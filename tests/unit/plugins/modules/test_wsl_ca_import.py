@@ -63,8 +63,8 @@ class Runner:
         module.get_bin_path = lambda name, *a, **k: f"/usr/sbin/{name}" if name in self.tools else None
         module.run_command = self._run_command
         module.fail_json = self._fail_json
-        module.warn = lambda message: self.warnings.append(message)
         self.warnings = []
+        module.warn = self.warnings.append
         return wsl_ca_import.run_module(module, root=str(self.root))
 
     def _run_command(self, argv, **kwargs):

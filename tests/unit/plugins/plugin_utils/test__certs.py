@@ -240,7 +240,7 @@ def test_expired_ca_is_refused_unless_allowed(expired):
     certs = parse_certificates_option([expired.pem])
     (problem,) = problems_of(select_and_validate, certs, Selection(), NOW)
     assert "expired on" in problem and "allow_expired: true" in problem
-    imported, _ = select_and_validate(certs, Selection(), NOW, allow_expired=True)
+    imported = select_and_validate(certs, Selection(), NOW, allow_expired=True)[0]
     assert len(imported) == 1
 
 
@@ -282,19 +282,19 @@ def store(root, intermediate, server, expired):
 
 def test_select_subject_glob_is_case_insensitive(store, root):
     selection = build_selection({"subject": ["cn=example corp root*"], "issuer": None, "thumbprints": None})
-    imported, _ = select_and_validate(store, selection, NOW)
+    imported = select_and_validate(store, selection, NOW)[0]
     assert [cert.sha256 for cert in imported] == [root.sha256]
 
 
 def test_select_issuer_glob(store, root, intermediate):
     selection = build_selection({"issuer": ["*CN=Example Corp Root CA*"]})
-    imported, _ = select_and_validate(store, selection, NOW)
+    imported = select_and_validate(store, selection, NOW)[0]
     assert {cert.sha256 for cert in imported} == {root.sha256, intermediate.sha256}
 
 
 def test_select_filters_before_checks_so_unselected_leaf_and_expired_do_not_fail(store):
     selection = build_selection({"subject": ["*O=Globex*"]})
-    imported, _ = select_and_validate(store, selection, NOW)
+    imported = select_and_validate(store, selection, NOW)[0]
     assert [cert.subject for cert in imported] == ["CN=Globex Root, O=Globex, C=DE"]
 
 
@@ -308,7 +308,7 @@ def test_select_thumbprints_ignore_case_spaces_colons_and_certmgr_mark(store, in
 
 def test_select_criteria_combine_with_and(store, root):
     selection = build_selection({"subject": ["*Example Corp*"], "thumbprints": [root.thumbprint]})
-    imported, _ = select_and_validate(store, selection, NOW)
+    imported = select_and_validate(store, selection, NOW)[0]
     assert [cert.sha256 for cert in imported] == [root.sha256]
 
 
@@ -323,7 +323,7 @@ def test_select_that_matches_nothing_warns(store):
 
 
 def test_select_string_counts_as_one_glob(store, root):
-    imported, _ = select_and_validate(store, build_selection({"subject": "CN=Example Corp Root CA*"}), NOW)
+    imported = select_and_validate(store, build_selection({"subject": "CN=Example Corp Root CA*"}), NOW)[0]
     assert [cert.sha256 for cert in imported] == [root.sha256]
 
 

@@ -59,7 +59,7 @@ def test_canonical_ports(given, expected):
 def _covered(ports):
     covered = set()
     for item in ports:
-        low, _, high = str(item).partition("-")
+        low, _separator, high = str(item).partition("-")
         covered.update(range(int(low), int(high or low) + 1))
     return covered
 
