@@ -6,6 +6,7 @@ each role, so nothing on the machine is touched.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -222,3 +223,54 @@ def test_wsl_distro_links_warns_about_windows_paths_and_defers_terminate(wsl_sim
     again = sim.playbook(role_playbook("wsl_distro", role_vars))
     assert again.rc == 0, again.output
     assert again.changed == 0, again.output
+
+
+def windows_listing(pki: Path) -> list[dict]:
+    """Certificates as ansible.windows.win_certificate_info lists them (base64 DER in cert_data)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    listing = []
+    for stem in ("corp-root-ca", "rogue-server"):
+        certificate = x509.load_pem_x509_certificate((pki / f"{stem}.pem").read_bytes())
+        der = certificate.public_bytes(serialization.Encoding.DER)
+        listing.append(
+            {
+                "cert_data": base64.b64encode(der).decode(),
+                "subject": certificate.subject.rfc4514_string().replace(",", ", "),
+                "thumbprint": certificate.fingerprint(hashes.SHA1()).hex().upper(),
+            }
+        )
+    return listing
+
+
+def test_wsl_ca_trust_imports_only_the_selected_windows_certificates(wsl_simulator, tmp_path):
+    subprocess.run(
+        [sys.executable, str(REPO / "extensions" / "molecule" / "resources" / "make_ca.py"), str(tmp_path)], check=True
+    )
+    role_vars = {
+        "wsl_ca_trust_windows_certificates": windows_listing(tmp_path),
+        "wsl_ca_trust_select": {"subject": ["CN=Corp Root CA*"]},
+    }
+    sim = wsl_simulator(mode="nat")
+    result = sim.playbook(role_playbook("wsl_ca_trust", role_vars))
+    assert result.rc == 0, result.output
+    imported = result.task("Import the CA certificates into the distro trust store")
+    assert imported["changed"] is True, json.dumps(imported)
+    assert len(imported["added"]) == 1, imported
+    bundle = sim.read_file(imported["bundle"])
+    corp_pem = (tmp_path / "corp-root-ca.pem").read_text().strip()
+    assert corp_pem.splitlines()[1] in bundle
+
+    again = sim.playbook(role_playbook("wsl_ca_trust", role_vars))
+    assert again.changed == 0, again.output
+
+
+def test_wsl_ca_trust_refuses_a_windows_listing_without_selection(wsl_simulator):
+    sim = wsl_simulator(mode="nat")
+    role_vars = {"wsl_ca_trust_windows_certificates": [{"cert_data": "AAAA", "subject": "CN=x"}]}
+    result = sim.playbook(role_playbook("wsl_ca_trust", role_vars))
+    assert result.rc == 2
+    failure = result.task("Fail when a Windows listing has no selection")
+    assert "wsl_ca_trust_select is empty while certificates come from the Windows store" in failure["msg"]
+    assert result.tasks_named("Import the CA certificates into the distro trust store") == []

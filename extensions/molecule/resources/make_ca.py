@@ -19,8 +19,9 @@ SERVER_NAME = "intranet.corp.example"
 
 
 def name(common_name: str) -> x509.Name:
+    # Most general RDN first, as CAs issue them; Windows shows the reverse: CN=..., O=Corp.
     return x509.Name(
-        [x509.NameAttribute(NameOID.COMMON_NAME, common_name), x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Corp")]
+        [x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Corp"), x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
     )
 
 
