@@ -274,3 +274,23 @@ def test_wsl_ca_trust_refuses_a_windows_listing_without_selection(wsl_simulator)
     failure = result.task("Fail when a Windows listing has no selection")
     assert "wsl_ca_trust_select is empty while certificates come from the Windows store" in failure["msg"]
     assert result.tasks_named("Import the CA certificates into the distro trust store") == []
+
+
+@pytest.mark.parametrize(("mode", "windows_address"), [("nat", "172.24.208.1"), ("mirrored", "127.0.0.1")])
+def test_site_adds_the_windows_host_at_the_discovered_address(wsl_simulator, mode, windows_address):
+    sim = wsl_simulator(mode=mode)
+    result = sim.playbook(
+        REPO / "playbooks" / "site.yml",
+        # A placeholder password: nothing listens for WinRM in the simulator, so the connection fails.
+        extra_vars={"wsl_windows_user": "dev", "vault_wsl_windows_password": "placeholder"},
+        args=["-i", str(REPO / "playbooks" / "inventory")],
+    )
+    added = result.task("Add the Windows host to the inventory")
+    assert added["add_host"]["host_name"] == "windows"
+    assert added["add_host"]["groups"] == ["wsl_windows"]
+    assert added["add_host"]["host_vars"]["ansible_host"] == windows_address
+    assert result.task("Report that no Windows host is configured")["skipped"] is True
+    # The WinRM settings of the example inventory apply to the added host: HTTPS with certificate validation, and
+    # the CA file next to the inventory (absent here), so the connection stops before any WinRM traffic.
+    assert result.stats["windows"]["unreachable"] == 1, result.output
+    assert "invalid path: " + str(REPO / "playbooks" / "inventory" / "winrm-ca.pem") in result.stdout
