@@ -9,8 +9,9 @@ command and file transfer per host and task; bench/fakewin.py stands in for a Wi
 Writes bench/results.json, bench/controller_time.png and the generated section of docs/performance.md,
 and prints the table.
 
-usage: python bench/bench.py [--runs N] [--fleet 10,50,100] [--only facts,roundtrips,fleet,windows]
+usage: python bench/bench.py [--runs N] [--fleet 10,50,100] [--only facts,roundtrips,fleet,windows] [--help]
        python bench/bench.py measure METRICS_JSON LOG -- COMMAND...   (used inside the simulator)
+       python bench/bench.py profile OUTPUT.pstats -- ansible-playbook ARGS...   (used inside the simulator)
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ DOC_PATH = REPO_ROOT / "docs" / "performance.md"
 VENV_BIN = REPO_ROOT / ".venv" / "bin"
 VENV_PYTHON = VENV_BIN / "python"
 COLLECTIONS_PATH = REPO_ROOT / ".cache" / "collections"
-BENCH_COLLECTIONS_PATH = REPO_ROOT / ".cache" / "bench-collections"
 SIM_OUT_DIR = "/tmp/bench-out"  # inside the simulator
 
 DOC_BEGIN = "<!-- BEGIN GENERATED: make bench writes this section; do not edit by hand -->"
@@ -59,7 +59,7 @@ WSL_CONF_SETTINGS = {"boot": {"systemd": True}, "automount": {"options": "metada
 WINDOWS_USER = "steff"  # the simulator's default Windows user
 DISTRO_CONCERNS = ("wsl.conf", "downloads", "ca")
 # How a task of the collection's roles maps to a concern of the example; tasks of the bench playbooks carry
-# their concern as the prefix of their name ("ca | ...").
+# their concern as the prefix of their name ("CA | ...").
 ACTION_CONCERNS = {
     "effective.wsl.wsl_config": "wsl.conf",
     "effective.wsl.wsl_restart": "restart",
@@ -226,7 +226,7 @@ class Bench:
             "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACK_DIR),
             "ANSIBLE_CALLBACKS_ENABLED": "bench_count",
             "BENCH_RECORD_FILE": str(inside[".jsonl"]),
-            "ANSIBLE_COLLECTIONS_PATH": f"{COLLECTIONS_PATH}:{BENCH_COLLECTIONS_PATH}",
+            "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS_PATH),
             "ANSIBLE_LOCALHOST_WARNING": "0",
             "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
             **(env or {}),
@@ -275,7 +275,7 @@ FACTS_MODULES = {
     "setup": "ansible.builtin.setup",
     "wsl_facts": "effective.wsl.wsl_facts",
 }
-FACTS_ROUNDS = 6
+FACTS_ROUNDS = 5
 
 
 def facts_ratio(samples: dict[str, list[float]]) -> float:
@@ -424,7 +424,7 @@ def distro_vars(ca_pem: str) -> dict:
 
 
 def concern_of(task: str, action: str) -> str:
-    prefix = task.split(" | ", 1)[0] if " | " in task else None
+    prefix = task.split(" | ", 1)[0].lower() if " | " in task else None
     if prefix in (*DISTRO_CONCERNS, "facts", "firewall", "restart"):
         return prefix
     return ACTION_CONCERNS.get(action, "other")
@@ -1037,20 +1037,11 @@ def update_doc(table: str) -> None:
 # ----------------------------------------------------------------------------------------------- setup and main
 
 
-def ensure_community_general(bench: Bench) -> None:
-    """community.general (ini_file, for the builtin version) from the same ansible wheel as `make deps` uses."""
-    if (BENCH_COLLECTIONS_PATH / "ansible_collections" / "community" / "general").is_dir():
-        return
-    bench.say("extracting community.general for the builtin-module version")
-    extract = REPO_ROOT / "tools" / "extract_collections.py"
-    subprocess.check_call([str(VENV_PYTHON), str(extract), str(BENCH_COLLECTIONS_PATH), "community.general"])
-
-
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="effective.wsl benchmarks (make bench)")
     parser.add_argument("--runs", type=int, default=5, help="repetitions of every timed comparison (median; >= 5)")
     parser.add_argument("--fleet", default="10,50,100", help="numbers of simulated hosts for the fleet sweep")
-    parser.add_argument("--profile-hosts", type=int, default=20, help="hosts of the profiled fleet run")
+    parser.add_argument("--profile-hosts", type=int, default=10, help="hosts of the profiled fleet run")
     parser.add_argument("--only", default="facts,roundtrips,fleet,windows", help="sections to run")
     parser.add_argument("--variants", default="", help="comma-separated versions to run (default: all)")
     parser.add_argument("--no-write", action="store_true", help="print only; keep results.json, the PNG and the doc")
@@ -1078,7 +1069,6 @@ def main(argv: list[str]) -> int:
         "machine": machine_description(),
         "runs": options.runs,
     }
-    ensure_community_general(bench)
     variables = distro_vars(make_ca_certificate())
     try:
         if "facts" in sections:

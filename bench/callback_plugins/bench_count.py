@@ -10,8 +10,8 @@ import pathlib
 import resource
 import time
 
-from ansible.executor.process.worker import WorkerProcess
 from ansible.executor.task_executor import TaskExecutor
+from ansible.executor.task_queue_manager import FinalQueue
 from ansible.plugins.action import ActionBase
 from ansible.plugins.callback import CallbackBase
 
@@ -28,8 +28,8 @@ description:
     wall time) and
     C(ActionBase._transfer_file) (every file put on the target).
   - Each worker appends one JSON line per event to the file named by E(BENCH_RECORD_FILE), and one line per task
-    with the wall time of C(TaskExecutor.run) and the CPU time of the whole worker process and of the commands it
-    started (the target side).
+    with the wall time of C(TaskExecutor.run) and the CPU time of the worker process up to sending its result and of
+    the commands it started (the target side).
   - With E(BENCH_FAKE_WINDOWS) set to a JSON state file, module executions, commands, file transfers and
     temporary directories are answered by C(bench/fakewin.py) instead of a Windows host, so the real roles and
     action plugins can be counted without Windows.
@@ -74,7 +74,7 @@ def _install_wrappers() -> None:
     real_low_level = ActionBase._low_level_execute_command
     real_transfer_file = ActionBase._transfer_file
     real_task_run = TaskExecutor.run
-    real_worker_run = WorkerProcess.run
+    real_send_task_result = FinalQueue.send_task_result
     fake_windows = _load_fake_windows() if _FAKE_WINDOWS_STATE else None
 
     def execute_module(self, module_name=None, module_args=None, *args, **kwargs):
@@ -111,25 +111,24 @@ def _install_wrappers() -> None:
         finally:
             _current["wall"] = time.perf_counter() - started
 
-    def worker_run(self):
-        # The worker process is forked for one host and task: its own CPU is controller work, its children's CPU
-        # (the commands it ran) is what the target spends.
-        try:
-            return real_worker_run(self)
-        finally:
-            own = resource.getrusage(resource.RUSAGE_SELF)
-            children = resource.getrusage(resource.RUSAGE_CHILDREN)
-            _append(
-                {
-                    "event": "task",
-                    "host": _current["host"],
-                    "task": _current["task"],
-                    "action": _current.get("action"),
-                    "wall": _current.get("wall"),
-                    "worker_cpu": own.ru_utime + own.ru_stime,
-                    "target_cpu": children.ru_utime + children.ru_stime,
-                }
-            )
+    def send_task_result(self, task_result):
+        # Called once in each forked worker (one host, one task), just before the main process learns that the task
+        # is done; written here, the record cannot be lost when the main process ends the run and its workers.
+        # The worker's own CPU is controller work, its children's CPU (the commands it ran) is what the target spends.
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        _append(
+            {
+                "event": "task",
+                "host": _current["host"],
+                "task": _current["task"],
+                "action": _current.get("action"),
+                "wall": _current.get("wall"),
+                "worker_cpu": own.ru_utime + own.ru_stime,
+                "target_cpu": children.ru_utime + children.ru_stime,
+            }
+        )
+        return real_send_task_result(self, task_result)
 
     def make_tmp_path(self, remote_user=None):
         _event("command", "mkdtemp")
@@ -146,7 +145,7 @@ def _install_wrappers() -> None:
     ActionBase._low_level_execute_command = low_level_execute_command
     ActionBase._transfer_file = transfer_file
     TaskExecutor.run = task_run
-    WorkerProcess.run = worker_run
+    FinalQueue.send_task_result = send_task_result
 
 
 class CallbackModule(CallbackBase):
