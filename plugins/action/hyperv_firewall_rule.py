@@ -4,33 +4,15 @@
 
 from __future__ import annotations
 
-from ansible.plugins.action import ActionBase
-
-from ansible_collections.effective.wsl.plugins.plugin_utils._hyperv_firewall import (
-    FirewallOptionError,
-    build_rule_request,
-    rule_result,
-)
+from ansible_collections.effective.wsl.plugins.plugin_utils._hyperv_firewall import build_rule_request, rule_result
+from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action import WindowsStateAction
 
 
-class ActionModule(ActionBase):
-    _supports_check_mode = True
-    _supports_async = False
+class ActionModule(WindowsStateAction):
+    module_name = "effective.wsl.hyperv_firewall_rule"
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        try:
-            module_args = build_rule_request(dict(self._task.args))
-        except FirewallOptionError as error:
-            # Nothing has reached the host.
-            result.update(failed=True, msg=str(error))
-            return result
+    def module_args(self, task_args):
+        return build_rule_request(task_args)
 
-        module_result = self._execute_module(
-            module_name="effective.wsl.hyperv_firewall_rule", module_args=module_args, task_vars=task_vars
-        )
-        if module_result.get("failed"):
-            result.update(module_result)
-            return result
-        result.update(rule_result(module_args, module_result, want_diff=bool(self._task.diff)))
-        return result
+    def interpret(self, module_args, module_result):
+        return rule_result(module_args, module_result, want_diff=bool(self._task.diff))

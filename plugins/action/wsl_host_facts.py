@@ -4,29 +4,16 @@
 
 from __future__ import annotations
 
-from ansible.plugins.action import ActionBase
-
+from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action import WindowsStateAction
 from ansible_collections.effective.wsl.plugins.plugin_utils._wslhost import interpret_host_facts
 
 
-class ActionModule(ActionBase):
-    _supports_check_mode = True
-    _supports_async = False
+class ActionModule(WindowsStateAction):
+    module_name = "effective.wsl.wsl_host_facts"
+    other_side_hint = "; inside a distro use effective.wsl.wsl_facts"
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        if getattr(self._connection._shell, "SHELL_FAMILY", "") != "powershell":
-            result.update(
-                failed=True,
-                msg="effective.wsl.wsl_host_facts runs on the Windows host (a PowerShell connection such as winrm or "
-                "psrp); inside a distro use effective.wsl.wsl_facts",
-            )
-            return result
-        module_result = self._execute_module(
-            module_name="effective.wsl.wsl_host_facts", module_args=dict(self._task.args), task_vars=task_vars
-        )
-        if module_result.get("failed"):
-            result.update(module_result)
-            return result
-        result.update(changed=False, ansible_facts={"wsl_host": interpret_host_facts(module_result["raw"])})
-        return result
+    def module_args(self, task_args):
+        return task_args
+
+    def interpret(self, module_args, module_result):
+        return {"changed": False, "ansible_facts": {"wsl_host": interpret_host_facts(module_result["raw"])}}

@@ -28,6 +28,7 @@ def make_action(args, module_result=None, check_mode=False, diff=False):
     task.action = "effective.wsl.hyperv_firewall_rule"
     connection = MagicMock()
     connection._shell.tmpdir = "/remote/tmp"
+    connection._shell.SHELL_FAMILY = "powershell"
     action = ActionModule(task, connection, MagicMock(), loader=None, templar=None, shared_loader_obj=None)
     action._execute_module = MagicMock(return_value=module_result or {})
     return action
@@ -232,3 +233,14 @@ def test_action_is_resolved_by_ansible_and_fails_before_the_host(tmp_path):
     assert result["msg"] == (
         "local_ports: 65536 (int): port 65536 is out of range; expected a port 1-65535, a range 'low-high' or 'any'"
     )
+
+
+def test_posix_connection_is_refused_before_the_module_runs():
+    action = make_action({"name": "MyWebServer", "display_name": "My Web Server"})
+    action._connection._shell.SHELL_FAMILY = "sh"
+    action._connection.transport = "ssh"
+    result = action.run(task_vars={})
+    assert result["failed"]
+    assert result["msg"].startswith("effective.wsl.hyperv_firewall_rule runs on the Windows host")
+    assert "not over 'ssh'" in result["msg"]
+    action._execute_module.assert_not_called()

@@ -25,6 +25,7 @@ def make_action(args, module_result=None, check_mode=False, diff=False):
     task.action = "effective.wsl.hyperv_firewall_vm_setting"
     connection = MagicMock()
     connection._shell.tmpdir = "/remote/tmp"
+    connection._shell.SHELL_FAMILY = "powershell"
     action = ActionModule(task, connection, MagicMock(), loader=None, templar=None, shared_loader_obj=None)
     action._execute_module = MagicMock(return_value=module_result or {})
     return action

@@ -1,0 +1,48 @@
+# Copyright: (c) 2026, effective.wsl contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The controller half shared by the .ps1 modules that read or write Windows state.
+
+Architecture rule 2: Python validates the task options into the module's (canonical) arguments, the
+.ps1 runs once and reports raw observations, Python interprets them into the task result.
+"""
+
+from __future__ import annotations
+
+from ansible.plugins.action import ActionBase
+
+
+class WindowsStateAction(ActionBase):
+    _supports_check_mode = True
+    _supports_async = False
+
+    module_name = ""  # the .ps1 module of the same name, e.g. "effective.wsl.hyperv_firewall_rule"
+    other_side_hint = ""  # appended to the refusal of a non-Windows connection
+
+    def module_args(self, task_args: dict) -> dict:
+        """The arguments of the .ps1; raise ValueError (naming option, value and what is allowed) for bad input."""
+        raise NotImplementedError
+
+    def interpret(self, module_args: dict, module_result: dict) -> dict:
+        """The task result from the .ps1's raw report."""
+        raise NotImplementedError
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        try:
+            module_args = self.module_args(dict(self._task.args))
+        except ValueError as error:
+            result.update(failed=True, msg=str(error))  # nothing has reached the host
+            return result
+        if getattr(self._connection._shell, "SHELL_FAMILY", "") != "powershell":
+            result.update(
+                failed=True,
+                msg=f"{self.module_name} runs on the Windows host (a PowerShell connection such as winrm or psrp), "
+                f"not over {self._connection.transport!r}{self.other_side_hint}",
+            )
+            return result
+        module_result = self._execute_module(module_name=self.module_name, module_args=module_args, task_vars=task_vars)
+        if module_result.get("failed"):
+            result.update(module_result)
+            return result
+        result.update(self.interpret(module_args, module_result))
+        return result
