@@ -4,6 +4,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
+#AnsibleRequires -PowerShell ..module_utils._HyperVFirewall
 
 # The action plugin of the same name (plugins/action/hyperv_firewall_rule.py) validates every option
 # and sends the values in the spelling Get-NetFirewallHyperVRule prints. Options starting with '_'
@@ -51,43 +52,6 @@ $ruleProperties = @('Name', 'DisplayName', 'Direction', 'Action', 'Enabled', 'Pr
     'LocalAddresses', 'RemoteAddresses', 'Profiles', 'VMCreatorId', 'EnforcementStatus', 'PolicyStoreSourceType')
 $profileProperties = @('Name', 'Profile', 'Enabled', 'DefaultInboundAction', 'DefaultOutboundAction',
     'AllowLocalFirewallRules')
-
-Function Get-RawProperty {
-    # The named properties as printed: a string, a list of strings, or null.
-    param($InputObject, [string[]]$Property)
-    $raw = @{}
-    foreach ($propertyName in $Property) {
-        $value = $InputObject.$propertyName
-        if ($value -is [System.Array]) {
-            $raw[$propertyName] = @($value | ForEach-Object { [string]$_ })
-        }
-        elseif ($null -ne $value) {
-            $raw[$propertyName] = [string]$value
-        }
-        else {
-            $raw[$propertyName] = $null
-        }
-    }
-    $raw
-}
-
-Function Get-ComparisonKey {
-    # One normalisation for every property: each element as a trimmed string, mapped through the
-    # spellings the action plugin declared equivalent, lower-cased, sorted and joined.
-    param($Value, $Spelling)
-    $texts = @()
-    foreach ($item in @($Value)) {
-        if ($null -eq $item) {
-            continue
-        }
-        $text = ([string]$item).Trim()
-        if ($null -ne $Spelling -and $Spelling.ContainsKey($text.ToLowerInvariant())) {
-            $text = [string]$Spelling[$text.ToLowerInvariant()]
-        }
-        $texts += $text.ToLowerInvariant()
-    }
-    (@($texts) | Sort-Object) -join "`n"
-}
 
 Function Get-Entry {
     param($Dictionary, [string]$Key)

@@ -4,6 +4,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
+#AnsibleRequires -PowerShell ..module_utils._HyperVFirewall
 
 # The action plugin of the same name (plugins/action/hyperv_firewall_vm_setting.py) validates every
 # option and sends the values in the spelling the cmdlets print ("True", "Allow", "{GUID}"). The
@@ -33,37 +34,6 @@ $spec = @{
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 
 $allowedNouns = @('NetFirewallHyperVVMSetting', 'NetFirewallHyperVProfile')
-
-Function Get-RawProperty {
-    # The named properties as printed: a string, a list of strings, or null.
-    param($InputObject, [string[]]$Property)
-    $raw = @{}
-    foreach ($propertyName in $Property) {
-        $value = $InputObject.$propertyName
-        if ($value -is [System.Array]) {
-            $raw[$propertyName] = @($value | ForEach-Object { [string]$_ })
-        }
-        elseif ($null -ne $value) {
-            $raw[$propertyName] = [string]$value
-        }
-        else {
-            $raw[$propertyName] = $null
-        }
-    }
-    $raw
-}
-
-Function Get-ComparisonKey {
-    # One normalisation for every property: each element as a trimmed, lower-cased string, sorted, joined.
-    param($Value)
-    $texts = @()
-    foreach ($item in @($Value)) {
-        if ($null -ne $item) {
-            $texts += ([string]$item).Trim().ToLowerInvariant()
-        }
-    }
-    (@($texts) | Sort-Object) -join "`n"
-}
 
 Function ConvertTo-Splat {
     # Splatting needs a Hashtable; the wire gives dictionaries.
