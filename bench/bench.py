@@ -314,42 +314,47 @@ def wslinfo_shim_wall(sim, repeat: int = 9) -> float:
 
 
 def bench_facts(bench: Bench) -> dict:
-    """(wsl_facts - ping) / (setup - ping): the module run on the target, and the whole task in its worker."""
-    per_run: dict[str, list[float]] = {"module_run": [], "task": []}
-    pooled: dict[str, dict[str, list[float]]] = {"module_run": defaultdict(list), "task": defaultdict(list)}
+    """(wsl_facts - ping) / (setup - ping): wall time of the module run on the target (the goal), of the whole task in
+    its worker, and the CPU time of the commands each task ran."""
+    kinds = ("module_run", "task", "target_cpu")
+    per_run: dict[str, list[float]] = {kind: [] for kind in (*kinds, "module_run_without_shim")}
+    pooled: dict[str, dict[str, list[float]]] = {kind: defaultdict(list) for kind in kinds}
+    run_samples = []
     with simulator(mode="nat") as sim:
         for index in range(bench.runs):
             run = bench.playbook(sim, f"facts-{index}", "facts.yml", extra_vars={"bench_rounds": FACTS_ROUNDS})
-            samples: dict[str, dict[str, list[float]]] = {"module_run": {}, "task": {}}
+            samples: dict[str, dict[str, list[float]]] = {kind: {} for kind in kinds}
             for name, action in FACTS_MODULES.items():
-                samples["task"][name] = [event["wall"] for event in run.of("task") if event["action"] == action]
+                tasks = [event for event in run.of("task") if event["action"] == action]
+                samples["task"][name] = [event["wall"] for event in tasks]
+                samples["target_cpu"][name] = [event["target_cpu"] for event in tasks]
                 samples["module_run"][name] = module_run_walls(run, action)
-                for kind in samples:
+                for kind in kinds:
                     if len(samples[kind][name]) != FACTS_ROUNDS:
                         raise BenchError(f"facts: {kind}: expected {FACTS_ROUNDS} runs of {action}")
                     pooled[kind][name] += samples[kind][name]
-            for kind in samples:
+            for kind in kinds:
                 per_run[kind].append(facts_ratio(samples[kind]))
+            run_samples.append(samples["module_run"])
             bench.say(
                 f"facts run {index + 1}/{bench.runs}: ratio {per_run['module_run'][-1]:.3f} (module run), "
-                f"{per_run['task'][-1]:.3f} (task)"
+                f"{per_run['task'][-1]:.3f} (task), {per_run['target_cpu'][-1]:.3f} (target CPU)"
             )
         shim = wslinfo_shim_wall(sim)
+    for samples in run_samples:
+        ping, setup, facts = (median(samples[name]) for name in FACTS_MODULES)
+        per_run["module_run_without_shim"].append((facts - shim - ping) / (setup - ping))
     ratio = median(per_run["module_run"])
-    walls = {kind: {name: median(values) for name, values in pooled[kind].items()} for kind in pooled}
-    module_walls = walls["module_run"]
-    without_shim = (module_walls["wsl_facts"] - shim - module_walls["ping"]) / (
-        module_walls["setup"] - module_walls["ping"]
-    )
     return {
         "ratio": ratio,
         "ratio_task_wall": median(per_run["task"]),
+        "ratio_target_cpu": median(per_run["target_cpu"]),
+        "ratio_without_wslinfo_shim": median(per_run["module_run_without_shim"]),
         "ratio_per_run": per_run,
         "goal": FACTS_GOAL,
         "met": ratio <= FACTS_GOAL,
-        "median_wall": walls,
+        "median": {kind: {name: median(values) for name, values in pooled[kind].items()} for kind in pooled},
         "wslinfo_shim_wall": shim,
-        "ratio_without_wslinfo_shim": without_shim,
         "runs": bench.runs,
         "rounds_per_run": FACTS_ROUNDS,
     }
@@ -812,7 +817,7 @@ def verdict(met: bool) -> str:
 
 
 def render_facts(facts: dict) -> list[str]:
-    module_run, task = facts["median_wall"]["module_run"], facts["median_wall"]["task"]
+    module_run, task, cpu = (facts["median"][kind] for kind in ("module_run", "task", "target_cpu"))
     per_run = facts["ratio_per_run"]
     return [
         "### 1. Facts",
@@ -822,15 +827,16 @@ def render_facts(facts: dict) -> list[str]:
         f"| (`wsl_facts` - `ping`) / (`setup` - `ping`), wall time of the module run | {facts['ratio']:.3f} "
         f"| ≤ {facts['goal']:.2f} | {verdict(facts['met'])} |",
         f"| the same, wall time of the whole task (worker) | {facts['ratio_task_wall']:.3f} | | |",
-        f"| the same (module run), less the simulator's `wslinfo` shim ({facts['wslinfo_shim_wall']:.3f} s) "
+        f"| the same, CPU time of the task's commands on the target | {facts['ratio_target_cpu']:.3f} | | |",
+        f"| the same as the first, less the simulator's `wslinfo` shim ({facts['wslinfo_shim_wall'] * 1000:.0f} ms) "
         f"| {facts['ratio_without_wslinfo_shim']:.3f} | | |",
         "",
-        f"Median wall time over {facts['runs']} runs x {facts['rounds_per_run']} interleaved rounds, module run: "
+        f"Medians over {facts['runs']} runs x {facts['rounds_per_run']} interleaved rounds. Module run: "
         f"`ping` {module_run['ping']:.3f} s, `setup` {module_run['setup']:.3f} s, "
         f"`wsl_facts` {module_run['wsl_facts']:.3f} s; whole task: `ping` {task['ping']:.3f} s, "
-        f"`setup` {task['setup']:.3f} s, `wsl_facts` {task['wsl_facts']:.3f} s.",
-        f"Ratio of each run (module run): {', '.join(f'{value:.3f}' for value in per_run['module_run'])}; "
-        f"(task): {', '.join(f'{value:.3f}' for value in per_run['task'])}.",
+        f"`setup` {task['setup']:.3f} s, `wsl_facts` {task['wsl_facts']:.3f} s; target CPU: "
+        f"`ping` {cpu['ping']:.3f} s, `setup` {cpu['setup']:.3f} s, `wsl_facts` {cpu['wsl_facts']:.3f} s.",
+        "Ratio of each run (module run wall): " + ", ".join(f"{value:.3f}" for value in per_run["module_run"]) + ".",
         "",
     ]
 
@@ -913,7 +919,7 @@ def render_fleet(fleet: dict) -> list[str]:
     lines += ["", "Linear fit of controller CPU against hosts:", ""]
     for variant, fit in fleet["fit"].items():
         lines.append(
-            f"- {variant}: {fit['slope']:.3f} CPU s per host + {fit['intercept']:.2f} s fixed, R² = {fit['r2']:.4f}"
+            f"- {variant}: {fit['slope']:.3f} CPU s per host, intercept {fit['intercept']:.2f} s, R² = {fit['r2']:.4f}"
         )
     for variant, data in fleet["task_breakdown"].items():
         lines += [
@@ -925,8 +931,16 @@ def render_fleet(fleet: dict) -> list[str]:
             "|---|---|---|",
         ]
         lines += [
-            f"| {row['task']} | {row['worker_cpu']:.3f} s | {row['target_cpu']:.3f} s |"
+            f"| {cell(row['task'])} | {row['worker_cpu']:.3f} s | {row['target_cpu']:.3f} s |"
             for row in data["top_worker_cpu"]
+        ]
+        split = data["split"]
+        lines += [
+            "",
+            f"Per host, the {split['with_module']['runs']:.0f} task runs that executed a module took "
+            f"{split['with_module']['worker_cpu']:.3f} s of worker CPU; the {split['without_module']['runs']:.0f} "
+            "that executed none (argument checks, set_fact, debug, skipped tasks) took "
+            f"{split['without_module']['worker_cpu']:.3f} s.",
         ]
     profile = fleet["profile"]
     lines += [

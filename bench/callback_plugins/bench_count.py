@@ -22,11 +22,10 @@ short_description: count module executions, remote commands and file transfers p
 description:
   - Used by C(bench/bench.py) only. A callback sees tasks, not module executions; an action plugin such as
     C(copy) or C(wsl_config) may run several modules for one task. So, when this callback is loaded (before
-    Ansible forks its workers), it wraps C(ActionBase._execute_module) (every module execution, including
-    those an action plugin runs internally, such as C(stat) inside C(copy)), C(ActionBase._low_level_execute_command)
-    (every command sent over the connection, such as temp dirs, chmod, the module run itself and clean-up, with its
-    wall time) and
-    C(ActionBase._transfer_file) (every file put on the target).
+    Ansible forks its workers), it wraps three methods of C(ActionBase) - C(_execute_module) (every module
+    execution, including those an action plugin runs internally, such as C(stat) inside C(copy)),
+    C(_low_level_execute_command) (every command sent over the connection, such as temp dirs, chmod, the module
+    run itself and clean-up, with its wall time) and C(_transfer_file) (every file put on the target).
   - Each worker appends one JSON line per event to the file named by E(BENCH_RECORD_FILE), and one line per task
     with the wall time of C(TaskExecutor.run) and the CPU time of the worker process up to sending its result and of
     the commands it started (the target side).
