@@ -77,7 +77,8 @@ ansible_facts:
   type: dict
   contains:
     wsl:
-      description: Everything this module found. Keys other than C(is_wsl) and C(kernel) are null when not WSL.
+      description: Everything this module found. Keys other than C(is_wsl), C(kernel) and C(user) are null when
+        not WSL.
       returned: always
       type: dict
       contains:
@@ -98,6 +99,22 @@ ansible_facts:
           description: Kernel release from C(/proc/version).
           type: str
           sample: 5.15.167.4-microsoft-standard-WSL2
+        user:
+          description: The account the module ran as, so that roles can decide on C(become) without C(setup).
+          type: dict
+          contains:
+            name:
+              description: User name.
+              type: str
+              sample: steff
+            uid:
+              description: Effective user id.
+              type: int
+              sample: 1000
+            home:
+              description: Home directory.
+              type: str
+              sample: /home/steff
         networking:
           description: How the distro is networked.
           type: dict
@@ -218,6 +235,7 @@ ansible_facts:
 
 import ipaddress
 import os
+import pwd
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -256,6 +274,15 @@ def command_output(module: AnsibleModule, argv: list[str]) -> str | None:
     return stdout if rc == 0 else None
 
 
+def current_user() -> dict:
+    uid = os.geteuid()
+    try:
+        entry = pwd.getpwuid(uid)
+    except KeyError:  # a uid without a passwd entry (containers)
+        return {"name": None, "uid": uid, "home": os.environ.get("HOME")}
+    return {"name": entry.pw_name, "uid": uid, "home": entry.pw_dir}
+
+
 def gather(module: AnsibleModule) -> dict:
     files = {name: read_text(path) for name, path in OBSERVED_FILES.items()}
     env = dict(os.environ)
@@ -265,6 +292,7 @@ def gather(module: AnsibleModule) -> dict:
         "version": wsl["version"],
         "distro_name": env.get("WSL_DISTRO_NAME"),
         "kernel": wsl["kernel"],
+        "user": current_user(),
         "networking": None,
         "interop": None,
         "automount": None,

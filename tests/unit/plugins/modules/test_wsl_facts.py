@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import pathlib
+import pwd
 
 import pytest
 from ansible.module_utils import basic
@@ -150,6 +152,7 @@ def test_non_wsl_linux_runs_nothing(monkeypatch, capsys):
     assert result["changed"] is False
     assert result["ansible_facts"]["wsl"]["is_wsl"] is False
     assert result["ansible_facts"]["wsl"]["networking"] is None
+    assert result["ansible_facts"]["wsl"]["user"]["uid"] == os.geteuid()
 
 
 def test_check_mode_gives_the_same_facts(monkeypatch, capsys):
@@ -182,3 +185,6 @@ def test_this_machine_is_not_wsl(capsys):
     result = run_module(capsys)
     assert result.get("failed") is not True
     assert result["ansible_facts"]["wsl"]["is_wsl"] is False
+    user = result["ansible_facts"]["wsl"]["user"]
+    account = pwd.getpwuid(os.geteuid())
+    assert (user["uid"], user["name"], user["home"]) == (account.pw_uid, account.pw_name, account.pw_dir)
