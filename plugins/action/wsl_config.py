@@ -18,12 +18,8 @@ import re
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
-    FILE_TYPES,
-    WslConfError,
-    update,
-    validate_settings,
-)
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf import FILE_TYPES, WslConfError
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import update, validate_settings
 
 ARGUMENT_SPEC = {
     "path": {"type": "str"},

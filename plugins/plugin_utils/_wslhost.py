@@ -15,12 +15,8 @@ import binascii
 import re
 from collections.abc import Mapping
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
-    POLICY_KEYS,
-    effective_settings,
-    key_states,
-    parse,
-)
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf import effective_settings, key_states, parse
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import POLICY_KEYS
 
 MIRRORED_HOST_ADDRESS = "127.0.0.1"
 DEFAULT_DNS_TUNNELING_ADDRESS = "10.255.255.254"

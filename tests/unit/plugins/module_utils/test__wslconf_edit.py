@@ -4,11 +4,10 @@ import codecs
 
 import pytest
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
-    WslConfError,
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf import WslConfError, parse
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import (
     diagnose,
     mode_warnings,
-    parse,
     policy_warnings,
     update,
     validate_settings,

@@ -1,5 +1,10 @@
 """effective_settings()/default_value(): what WSL reads from a file (wsl-reference §1.2, §2.1)."""
 
+import os
+import pathlib
+import subprocess
+import sys
+
 import pytest
 
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
@@ -9,6 +14,9 @@ from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
     effective_settings,
     lookup_key,
 )
+
+# The child interpreter imports the collection from the same path as this test run.
+ENVIRONMENT = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if pathlib.Path(p).is_dir()))
 
 
 def test_wslconfig_canonical_names_typed_values_first_duplicate_wins():
@@ -126,3 +134,14 @@ def test_mode_notes():
     assert lookup_key("wslconfig", "experimental", "ignoredPorts").modes == ("mirrored",)
     assert lookup_key("wslconfig", "experimental", "hostAddressLoopback").note == "mirrored only"
     assert lookup_key("wslconfig", "wsl2", "dnsProxy").note == "NAT only"
+
+
+def test_reading_does_not_load_the_editor():
+    """wsl_facts and wsl_symlink ship _wslconf only; the editor must stay out of their payload."""
+    code = (
+        "import sys; import ansible_collections.effective.wsl.plugins.module_utils._wslconf as reader; "
+        "print(reader.effective_settings('[automount]\\nroot = /win\\n', 'wslconf')['automount']['root']); "
+        "print(any(name.endswith('_wslconf_edit') for name in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=ENVIRONMENT)
+    assert done.stdout.split() == ["/win", "False"]

@@ -12,9 +12,8 @@ from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
     effective_settings,
     encode,
     parse,
-    update,
-    validate_settings,
 )
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import update, validate_settings
 
 SPECIAL = [*'[]=#"\\ \t\r\n;_-.', "\ufeff", "\u00e9", "\u4e2d", "\x00", "\v"]
 ANY_TEXT = st.text(alphabet=st.one_of(st.sampled_from(SPECIAL), st.characters()), max_size=200)

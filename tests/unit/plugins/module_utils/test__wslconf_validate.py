@@ -2,7 +2,8 @@
 
 import pytest
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import WslConfError, validate_settings
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf import WslConfError
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import validate_settings
 
 
 def one(section, key, value, file_type="wslconfig"):
