@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -122,7 +123,15 @@ def main(plan: dict) -> None:
         install(f"{shims}/{name}", f"{drive}/{windows_locations[name]}/{name}")
         if plan["interop"]:
             install(f"{shims}/{name}", f"/run/wslsim/bin/{name}")
-    write("/run/wslsim/config.json", json.dumps(plan["config"], indent=1))
+    config = plan["config"]
+    write("/run/wslsim/config.json", json.dumps(config, indent=1))
+    wslinfo = {
+        "WSLINFO_MODE": config["mode"],
+        "WSLINFO_VERSION": config["wsl_version"],
+        "WSLINFO_VM_ID": config["vm_id"],
+        "WSLINFO_MSAL_PROXY_PATH": config["automount_root"] + "c/Program Files/WSL/msal.wsl.proxy.exe",
+    }
+    write("/run/wslsim/wslinfo.env", "".join(f"{name}={shlex.quote(value)}\n" for name, value in wslinfo.items()))
     write("/run/wslsim/calls.log", "", 0o666)
     if plan["interop_socket"]:
         # wsl-reference §3.1: WSL_INTEROP names the interop socket /run/WSL/<pid>_interop (nobody listens here).
