@@ -1052,7 +1052,7 @@ def update_doc(table: str) -> None:
     if DOC_BEGIN not in text or DOC_END not in text:
         raise BenchError(f"{rel(DOC_PATH)} lacks the markers {DOC_BEGIN!r} and {DOC_END!r}")
     head, rest = text.split(DOC_BEGIN, 1)
-    _, tail = rest.split(DOC_END, 1)
+    tail = rest.split(DOC_END, 1)[1]
     DOC_PATH.write_text(f"{head}{DOC_BEGIN}\n{table}\n{DOC_END}{tail}", encoding="utf-8")
 
 
