@@ -1059,12 +1059,15 @@ def update_doc(table: str) -> None:
 # ----------------------------------------------------------------------------------------------- setup and main
 
 
+SECTIONS = ("facts", "roundtrips", "fleet", "windows")
+
+
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="effective.wsl benchmarks (make bench)")
     parser.add_argument("--runs", type=int, default=5, help="repetitions of every timed comparison (median; >= 5)")
     parser.add_argument("--fleet", default="10,50,100", help="numbers of simulated hosts for the fleet sweep")
     parser.add_argument("--profile-hosts", type=int, default=10, help="hosts of the profiled fleet run")
-    parser.add_argument("--only", default="facts,roundtrips,fleet,windows", help="sections to run")
+    parser.add_argument("--only", default=",".join(SECTIONS), help="sections to run (a partial run writes nothing)")
     parser.add_argument("--variants", default="", help="comma-separated versions to run (default: all)")
     parser.add_argument("--no-write", action="store_true", help="print only; keep results.json, the PNG and the doc")
     parser.add_argument("--verbose", action="store_true", help="print every ansible-playbook run")
@@ -1078,6 +1081,9 @@ def main(argv: list[str]) -> int:
         return profile_main(argv[1:])
     options = parse_arguments(argv)
     sections = set(options.only.split(","))
+    if not sections <= set(SECTIONS):
+        print(f"bench: --only: unknown section(s) {', '.join(sorted(sections - set(SECTIONS)))}; use {', '.join(SECTIONS)}")
+        return 2
     if options.variants:
         keep = set(options.variants.split(","))
         for variants in (DISTRO_VARIANTS, FLEET_VARIANTS, WINDOWS_VARIANTS):
@@ -1108,12 +1114,16 @@ def main(argv: list[str]) -> int:
     results["duration_s"] = time.perf_counter() - started
     table = render_tables(results)
     print(table)
-    if not options.no_write:
+    complete = sections >= set(SECTIONS) and not options.variants
+    if options.no_write:
+        pass
+    elif not complete:
+        bench.say("a partial run (--only/--variants): results.json, the plot and the doc are left as they are")
+    else:
         RESULTS_PATH.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        if "fleet" in results:
-            plot_fleet(results["fleet"])
+        plot_fleet(results["fleet"])
         update_doc(table)
-        bench.say(f"wrote {rel(RESULTS_PATH)}, {rel(DOC_PATH)}" + (f", {rel(PLOT_PATH)}" if "fleet" in results else ""))
+        bench.say(f"wrote {rel(RESULTS_PATH)}, {rel(PLOT_PATH)} and the tables of {rel(DOC_PATH)}")
     bench.say(f"done in {results['duration_s'] / 60:.1f} min")
     return 0
 
