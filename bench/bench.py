@@ -1082,7 +1082,8 @@ def main(argv: list[str]) -> int:
     options = parse_arguments(argv)
     sections = set(options.only.split(","))
     if not sections <= set(SECTIONS):
-        print(f"bench: --only: unknown section(s) {', '.join(sorted(sections - set(SECTIONS)))}; use {', '.join(SECTIONS)}")
+        unknown = ", ".join(sorted(sections - set(SECTIONS)))
+        print(f"bench: --only: unknown section(s) {unknown}; use {', '.join(SECTIONS)}", file=sys.stderr)
         return 2
     if options.variants:
         keep = set(options.variants.split(","))
