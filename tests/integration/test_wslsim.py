@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -525,3 +526,25 @@ def _running(pid: int) -> bool:
         return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return False
+
+
+def test_a_checkout_under_tmp_stays_visible_read_only(tmp_path):
+    """CI may clone the repository under /tmp, which the simulator covers with a tmpfs: the same functions
+    _setup_inside.py uses must bring such a directory back, read-only, in a private mount namespace."""
+    checkout = tmp_path / "checkout"
+    (checkout / "tests").mkdir(parents=True)
+    (checkout / "tests" / "marker").write_text("here\n")
+    script = (
+        "import os, sys; sys.path.insert(0, sys.argv[1]); import _setup_inside as s; "
+        "kept = s.open_hidden([sys.argv[2]], ['/tmp']); s.mount('--make-rprivate', '/'); s.tmpfs('probe', '/tmp'); "
+        "hidden = os.path.exists(sys.argv[2]); s.restore_hidden(kept); "
+        "print(hidden, open(sys.argv[2] + '/tests/marker').read().strip(), os.access(sys.argv[2], os.W_OK))"
+    )
+    done = subprocess.run(
+        ["unshare", "--mount", sys.executable, "-c", script, str(wslsim.HERE), str(checkout)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "here", "False"]

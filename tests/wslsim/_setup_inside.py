@@ -44,7 +44,24 @@ def install(source: str, target: str) -> None:
     os.chmod(target, 0o755)
 
 
+def open_hidden(paths: list[str], covered: list[str]) -> dict[str, int]:
+    """Open the paths that a tmpfs mounted below would hide, e.g. the repository checked out under /tmp."""
+    hidden = [p for p in paths if any(p == d or p.startswith(d.rstrip("/") + "/") for d in covered)]
+    return {path: os.open(path, os.O_RDONLY | os.O_DIRECTORY) for path in hidden}
+
+
+def restore_hidden(descriptors: dict[str, int]) -> None:
+    """Bind each opened directory back at its path, read-only like the rest of the host."""
+    for path, descriptor in descriptors.items():
+        os.makedirs(path, exist_ok=True)
+        # --no-canonicalize: resolved to a path, the descriptor's link would name the (now hidden) path itself.
+        mount("--no-canonicalize", "--bind", f"/proc/{os.getpid()}/fd/{descriptor}", path)
+        mount("-o", "remount,bind,ro", path)
+        os.close(descriptor)
+
+
 def main(plan: dict) -> None:
+    hidden = open_hidden(plan["keep_visible"], [STAGING, *plan["tmpfs_dirs"], plan["automount_root"]])
     mount("--make-rprivate", "/")
     tmpfs("wslsim-state", STAGING, "0700")
     # wsl-reference §3.1: /proc/version names the WSL 2 kernel.
@@ -98,6 +115,8 @@ def main(plan: dict) -> None:
     os.makedirs(f"{drive}/Users/Public")
     os.makedirs(f"{drive}/Windows/System32/WindowsPowerShell/v1.0")
     os.makedirs(f"{drive}/Program Files/WSL")
+
+    restore_hidden(hidden)
 
     # wsl-reference §2.2: /etc/wsl.conf exists only when given; resolv.conf as WSL generates it.
     if os.path.lexists("/etc/wsl.conf"):

@@ -522,6 +522,8 @@ class Simulator:
             "resolv_conf": f"{RESOLV_CONF_HEADER}nameserver {self.nameserver}\n",
             "interop_socket": self.interop_socket if self.interop else None,
             "shims_dir": str(SHIMS_DIR),
+            # The repository (shims, venv, collections) must stay visible even when it lies under /tmp or /run.
+            "keep_visible": [str(REPO_ROOT)],
             "linux_shims": LINUX_SHIMS,
             "windows_shims": WINDOWS_SHIMS,
             "interop": self.interop,
