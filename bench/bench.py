@@ -372,47 +372,11 @@ DISTRO_VARIANTS = {
 
 
 def make_ca_certificate() -> str:
-    """A throw-away root CA (PEM) for the CA concern; its key is discarded."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+    """A throw-away root CA (PEM) from the test suite's certificate factory; its key is discarded."""
+    sys.path.insert(0, str(REPO_ROOT / "tests" / "unit" / "plugins"))
+    import ca_factory
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, "Bench Corp Root CA"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Bench Corp"),
-        ]
-    )
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    return certificate.public_bytes(serialization.Encoding.PEM).decode()
+    return ca_factory.root_ca("Bench Corp Root CA", organization="Bench Corp").pem
 
 
 def distro_vars(ca_pem: str) -> dict:
