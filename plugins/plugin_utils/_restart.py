@@ -21,6 +21,9 @@ import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from ansible_collections.effective.wsl.plugins.module_utils._wslnet import detect_wsl
+from ansible_collections.effective.wsl.plugins.plugin_utils._wslhost import decode_text
+
 WSL_SHUTDOWN = "wsl_shutdown"
 DISTRO_TERMINATE = "distro_terminate"
 NO_RESTART = "none"
@@ -122,10 +125,8 @@ def wsl_exe_argv(restart: str, distro: str | None) -> tuple[str, ...]:
 
 
 def controller_in_wsl(proc_version: str | None, environ: Mapping[str, str]) -> bool:
-    """wsl-reference §3.1: /proc/version contains 'microsoft' (any case), or WSL_DISTRO_NAME is set."""
-    if proc_version and "microsoft" in proc_version.lower():
-        return True
-    return bool(environ.get("WSL_DISTRO_NAME"))
+    """Whether the controller runs in WSL, by the same evidence wsl_facts uses for targets (wsl-reference §3.1)."""
+    return detect_wsl(proc_version, dict(environ))["is_wsl"]
 
 
 def default_gateways_from_proc_net_route(text: str | None) -> frozenset[str]:
@@ -255,22 +256,7 @@ def decode_wsl_output(data: bytes | str | None) -> str:
             data = data.encode("latin-1")
         except UnicodeEncodeError:
             return data.replace("\x00", "").replace("\r", "")
-    if data.startswith(b"\xff\xfe"):
-        text = data[2:].decode("utf-16-le", errors="replace")
-    elif data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="replace")
-    elif _looks_utf16le(data):
-        text = data[: len(data) - len(data) % 2].decode("utf-16-le", errors="replace")
-    else:
-        text = data.decode("utf-8", errors="replace")
-    return text.replace("\r", "").replace("\x00", "")
-
-
-def _looks_utf16le(data: bytes) -> bool:
-    if len(data) < 2:
-        return False
-    odd_bytes = data[1::2]
-    return odd_bytes.count(0) >= len(odd_bytes) * 0.4 and data[0::2].count(0) < len(odd_bytes) * 0.1
+    return decode_text(data)[0].replace("\r", "").replace("\x00", "")
 
 
 def _restart_stops_controller(
