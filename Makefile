@@ -1,9 +1,10 @@
-# Every target bootstraps what it needs: a fresh machine needs only python3 (3.11) and make.
+# Every target bootstraps what it needs: a fresh machine needs only Python 3.12 or later, git and make.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := test
 
-PYTHON ?= python3
+PYTHON ?= $(shell tools/find_python)
+PYTHON_VERSION = $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 COLLECTIONS := $(CURDIR)/.cache/collections
@@ -20,6 +21,7 @@ export PATH := $(BIN):$(PATH)
 .PHONY: test demo lint sanity unit integration molecule build bench clean
 
 $(VENV)/.installed: requirements-dev.txt
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -U pip
 	$(BIN)/pip install -q -r requirements-dev.txt
@@ -49,7 +51,7 @@ sanity: deps
 	rm -rf $(SANITY_ROOT) && mkdir -p $(SANITY_TREE)
 	git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - | tar -xf - -C $(SANITY_TREE)
 	cd $(SANITY_TREE) && git init -q && git add -A && \
-		$(BIN)/ansible-test sanity --venv --python 3.11 --color no
+		$(BIN)/ansible-test sanity --venv --python $(PYTHON_VERSION) --color no
 
 unit: deps
 	$(BIN)/python -m pytest -n 2 --junitxml=tests/output/junit/unit.xml tests/unit

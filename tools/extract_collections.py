@@ -12,8 +12,8 @@ import sys
 import tempfile
 import zipfile
 
-# Newest ``ansible`` whose ansible-core runs on Python 3.11.
-ANSIBLE_WHEEL_VERSION = "12.3.0"
+# The ``ansible`` release that goes with the development ansible-core (2.21); it needs Python 3.12.
+ANSIBLE_WHEEL_VERSION = "14.5.0"
 
 
 def main(argv: list[str]) -> int:

@@ -53,7 +53,8 @@ class CallbackModule(CallbackBase):
         data["skipped"] = status == "skipped"
         self._document["tasks"].append(
             {
-                "task": result.task_name,
+                # The plain task name: ansible-core 2.21 prefixes task_name with the role ("ns.coll.role : name").
+                "task": result.task.name or result.task_name,
                 "action": result.task.action,
                 "host": result.host.get_name(),
                 "status": "changed" if status == "ok" and data["changed"] else status,
