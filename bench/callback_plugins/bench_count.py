@@ -110,7 +110,7 @@ def _install_wrappers() -> None:
         finally:
             _current["wall"] = time.perf_counter() - started
 
-    def send_task_result(self, task_result):
+    def send_task_result(self, *args, **kwargs):  # (task_result) up to 2.19, (host, task, utr) from 2.21
         # Called once in each forked worker (one host, one task), just before the main process learns that the task
         # is done; written here, the record cannot be lost when the main process ends the run and its workers.
         # The worker's own CPU is controller work, its children's CPU (the commands it ran) is what the target spends.
@@ -127,7 +127,7 @@ def _install_wrappers() -> None:
                 "target_cpu": children.ru_utime + children.ru_stime,
             }
         )
-        return real_send_task_result(self, task_result)
+        return real_send_task_result(self, *args, **kwargs)
 
     def make_tmp_path(self, remote_user=None):
         _event("command", "mkdtemp")
