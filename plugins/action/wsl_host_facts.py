@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from ansible_collections.effective.wsl.plugins.plugin_utils._pullstatus import interpret_pull
 from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action import WindowsStateAction
 from ansible_collections.effective.wsl.plugins.plugin_utils._wslhost import interpret_host_facts
 
@@ -16,4 +17,6 @@ class ActionModule(WindowsStateAction):
         return task_args
 
     def interpret(self, module_args, module_result):
-        return {"changed": False, "ansible_facts": {"wsl_host": interpret_host_facts(module_result["raw"])}}
+        facts = interpret_host_facts(module_result["raw"])
+        facts["pull"] = interpret_pull(module_result["raw"].get("pull_status"))
+        return {"changed": False, "ansible_facts": {"wsl_host": facts}}

@@ -112,6 +112,20 @@ $wslconfig = Invoke-Read -Errors $errors -Name 'wslconfig' -Read {
     @{ path = $path; exists = $exists; content_base64 = $content }
 }
 
+# The records of effective.wsl.wsl_pull (its pull runs and its scheduled task); Python parses them.
+$pullStatus = Invoke-Read -Errors $errors -Name 'pull_status' -Read {
+    if (-not $profileDir) {
+        throw "the profile directory of $userName is unknown"
+    }
+    $dir = Join-Path -Path $profileDir -ChildPath 'AppData\Local\effective.wsl\pull'
+    if (Test-Path -LiteralPath $dir -PathType Container) {
+        $files = foreach ($file in (Get-ChildItem -LiteralPath $dir -Filter '*.json' -File | Where-Object Length -le 65536)) {
+            @{ name = $file.Name; content_base64 = [Convert]::ToBase64String([System.IO.File]::ReadAllBytes($file.FullName)) }
+        }
+        @{ dir = $dir; files = @($files) }
+    }
+}
+
 $hiveLoaded = Test-Path -LiteralPath $userHive
 if (-not $hiveLoaded) {
     $null = $errors.Add(@{ read = 'user_hive'; message = "the registry hive of $userName ($sid) is not loaded" })
@@ -179,6 +193,7 @@ $module.Result.raw = @{
     is_current_user = $isCurrentUser
     profile_dir = $profileDir
     wslconfig = $wslconfig
+    pull_status = $pullStatus
     policy = Invoke-Read -Errors $errors -Name 'policy' -Read { Get-RegistryValue -Path 'HKLM:\SOFTWARE\Policies\WSL' }
     os = Invoke-Read -Errors $errors -Name 'os' -Read {
         $version = Get-RegistryValue -Path 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'

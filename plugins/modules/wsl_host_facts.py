@@ -156,6 +156,18 @@ ansible_facts:
             C(guid), C(base_path), C(default_uid); from C(wsl --list --verbose) C(state)).
           type: list
           elements: dict
+        pull:
+          description:
+            - What the last C(ansible-pull) runs of M(effective.wsl.wsl_pull)'s scheduled task reported, read from
+              C(AppData\Local\effective.wsl\pull) in the user's profile; null when there is none.
+            - C(distros) (per distro C(time), C(ref), C(commit), C(result) V(ok)/V(changed)/V(failed), the counts
+              C(ok), C(changed), C(failed), the first C(failures), C(restart) with C(required), C(command),
+              C(policy) and C(pending), and a C(facts) summary), C(runner) (the scheduled task's own record),
+              C(last_run), C(failed), C(pending_restart) (V(none), V(distro_terminate) or V(wsl_shutdown)),
+              C(restart_not_run_because) and C(notes) (records that could not be read).
+          type: dict
+          sample: {last_run: "2026-12-01T08:02:11Z", failed: false, pending_restart: distro_terminate,
+                   restart_not_run_because: another WSL session of the user is active}
         notes:
           description: What could not be decided and why.
           type: list
