@@ -352,7 +352,8 @@ def bench_facts(bench: Bench) -> dict:
         "ratio_without_wslinfo_shim": median(per_run["module_run_without_shim"]),
         "ratio_per_run": per_run,
         "goal": FACTS_GOAL,
-        "met": ratio <= FACTS_GOAL,
+        # Every run, not only the median: one slow run is a host that pays more than the goal allows.
+        "met": max(per_run["module_run"]) <= FACTS_GOAL,
         "median": {kind: {name: median(values) for name, values in pooled[kind].items()} for kind in pooled},
         "wslinfo_shim_wall": shim,
         "runs": bench.runs,
@@ -792,8 +793,9 @@ def render_facts(facts: dict) -> list[str]:
         "",
         "| figure | measured | goal | |",
         "|---|---|---|---|",
-        f"| (`wsl_facts` - `ping`) / (`setup` - `ping`), wall time of the module run | {facts['ratio']:.3f} "
-        f"| ≤ {facts['goal']:.2f} | {verdict(facts['met'])} |",
+        f"| (`wsl_facts` - `ping`) / (`setup` - `ping`), wall time of the module run, worst run "
+        f"| {max(per_run['module_run']):.3f} | ≤ {facts['goal']:.2f} in every run | {verdict(facts['met'])} |",
+        f"| the same, median of the runs | {facts['ratio']:.3f} | | |",
         f"| the same, wall time of the whole task (worker) | {facts['ratio_task_wall']:.3f} | | |",
         f"| the same, CPU time of the task's commands on the target | {facts['ratio_target_cpu']:.3f} | | |",
         f"| the same as the first, less the simulator's `wslinfo` shim ({facts['wslinfo_shim_wall'] * 1000:.0f} ms) "
@@ -961,11 +963,73 @@ def render_windows(windows: dict) -> list[str]:
     return lines
 
 
+def goal_rows(results: dict) -> list[tuple[str, str, str, bool]]:
+    """(figure, measured, goal, met) of every goal the sections of this run can judge."""
+    rows = []
+    if "facts" in results:
+        facts = results["facts"]
+        worst = max(facts["ratio_per_run"]["module_run"])
+        rows.append(
+            (
+                "facts: (`wsl_facts` - `ping`) / (`setup` - `ping`), worst of the runs",
+                f"{worst:.3f}",
+                f"≤ {facts['goal']:.2f} in every run",
+                facts["met"],
+            )
+        )
+    if "round_trips" in results:
+        data = results["round_trips"]
+        goals = data["goals"]
+        ratio = data["rerun_time_ratio"].get("ours-role")
+        if ratio is not None:
+            rows.append(
+                (
+                    "idempotent re-run wall time, roles vs builtin (median)",
+                    f"{ratio:.2f}",
+                    f"≤ {goals['rerun_time_ratio']:.1f}",
+                    ratio <= goals["rerun_time_ratio"],
+                )
+            )
+        maxima = data["max_modules_per_concern"].get("ours-role")
+        if maxima is not None:
+            rows.append(
+                (
+                    f"converge module executions per concern, roles (max of {', '.join(DISTRO_CONCERNS)})",
+                    str(maxima["converge"]),
+                    f"≤ {goals['modules_per_concern']}",
+                    maxima["converge"] <= goals["modules_per_concern"],
+                )
+            )
+    if "fleet" in results:
+        fit = results["fleet"]["fit"]
+        if "ours-role" in fit and "builtin" in fit:
+            roles, builtin = fit["ours-role"]["slope"], fit["builtin"]["slope"]
+            rows.append(
+                (
+                    "fleet: controller CPU per host (linear fit), roles vs builtin",
+                    f"{roles:.3f} s vs {builtin:.3f} s",
+                    "roles ≤ builtin",
+                    roles <= builtin,
+                )
+            )
+    return rows
+
+
+def render_goals(results: dict) -> list[str]:
+    rows = goal_rows(results)
+    if not rows:
+        return []
+    lines = ["### Goals", "", "| figure | measured | goal | |", "|---|---|---|---|"]
+    lines += [f"| {figure} | {measured} | {goal} | {verdict(met)} |" for figure, measured, goal, met in rows]
+    return [*lines, ""]
+
+
 def render_tables(results: dict) -> str:
     lines = [
         f"Generated {results['generated']} by `make bench` on {results['machine']}; timings are medians of "
         f"{results['runs']} runs.",
         "",
+        *render_goals(results),
     ]
     if "facts" in results:
         lines += render_facts(results["facts"])

@@ -4,16 +4,18 @@
 
 PRIVATE: this module is internal to effective.wsl and may change at any time.
 
-Every function is pure: it takes the text of ``/proc/version``, ``ip -j addr``, ``ip -j route``,
-``/etc/resolv.conf``, the output of ``wslinfo --networking-mode`` and the environment, and returns
-plain data. Only the standard library is used, because this file ships to targets.
+Every function is pure: it takes the text of ``/proc/version``, ``/etc/resolv.conf``, the output of
+``wslinfo --networking-mode``, the environment, and the kernel's rtnetlink answers (links, addresses,
+routes, turned into the shape ``ip -j addr`` and ``ip -j route`` print), and returns plain data. Only
+the standard library is used, because this file ships to targets.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
+import socket
+import struct
 
 DEFAULT_DNS_TUNNELING_ADDRESS = "10.255.255.254"
 MIRRORED_HOST_ADDRESS = "127.0.0.1"
@@ -87,24 +89,170 @@ def parse_resolv_conf(text: str | None) -> dict:
     return {"nameservers": nameservers, "search": search, "generated_by_wsl": generated}
 
 
-def _load_json_list(text: str | None, what: str, notes: list[str]) -> list[dict]:
-    if not text:
-        return []
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        notes.append(f"could not parse {what} output as JSON: {exc}")
-        return []
-    if not isinstance(data, list):
-        notes.append(f"{what} output is not a JSON list")
-        return []
-    return [item for item in data if isinstance(item, dict)]
+# rtnetlink, the kernel interface `ip` itself reads (linux/netlink.h, linux/rtnetlink.h, linux/if_link.h,
+# linux/if_addr.h). Reading it directly costs no process, and busybox's `ip` (Alpine) has no -j at all.
+NLMSG_HEADER = struct.Struct("=IHHII")  # length, type, flags, sequence, port id
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLM_F_REQUEST, NLM_F_DUMP = 0x1, 0x300
+RTM_NEWLINK, RTM_GETLINK, RTM_NEWADDR, RTM_GETADDR, RTM_NEWROUTE, RTM_GETROUTE = 16, 18, 20, 22, 24, 26
+IFINFOMSG = struct.Struct("=BxHiII")  # family, type, index, flags, change
+IFADDRMSG = struct.Struct("=BBBBI")  # family, prefix length, flags, scope, index
+RTMSG = struct.Struct("=BBBBBBBBI")  # family, dst len, src len, tos, table, protocol, scope, type, flags
+RTATTR = struct.Struct("=HH")  # length, type
+# The three dumps `ip -j addr` and `ip -j route` are made of: (request type, answer type, family header).
+RTNETLINK_DUMPS = (
+    (RTM_GETLINK, RTM_NEWLINK, IFINFOMSG),
+    (RTM_GETADDR, RTM_NEWADDR, IFADDRMSG),
+    (RTM_GETROUTE, RTM_NEWROUTE, RTMSG),
+)
+IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_OPERSTATE = 1, 3, 4, 16
+IFA_ADDRESS, IFA_LOCAL, IFA_LABEL, IFA_BROADCAST = 1, 2, 3, 4
+RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_TABLE = 1, 4, 5, 15
+RT_TABLE_MAIN, RTN_UNICAST = 254, 1
+# net/if.h IFF_* bits, in the order `ip` prints them (iproute2 ip/ipaddress.c, print_link_flags).
+_LINK_FLAGS = (
+    (0x8, "LOOPBACK"),
+    (0x2, "BROADCAST"),
+    (0x10, "POINTOPOINT"),
+    (0x1000, "MULTICAST"),
+    (0x80, "NOARP"),
+    (0x200, "ALLMULTI"),
+    (0x100, "PROMISC"),
+    (0x20, "NOTRAILERS"),
+    (0x4, "DEBUG"),
+    (0x8000, "DYNAMIC"),
+    (0x4000, "AUTOMEDIA"),
+    (0x2000, "PORTSEL"),
+    (0x400, "MASTER"),
+    (0x800, "SLAVE"),
+    (0x1, "UP"),
+    (0x10000, "LOWER_UP"),
+    (0x20000, "DORMANT"),
+    (0x40000, "ECHO"),
+)
+IFF_UP, IFF_RUNNING = 0x1, 0x40
+# RFC 2863 operational states, in the kernel's order (IF_OPER_*), as `ip` names them.
+_OPERSTATES = ("UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP")
+_LINK_TYPES = {1: "ether", 772: "loopback", 776: "sit", 65534: "none"}  # ARPHRD_* (linux/if_arp.h)
+_SCOPES = {0: "global", 200: "site", 253: "link", 254: "host"}
 
 
-def parse_interfaces(ip_addr_json: str | None, notes: list[str]) -> dict[str, dict]:
-    """Summarise ``ip -j addr`` as ``{ifname: {state, mtu, mac, flags, ipv4: [...], ipv6: [...]}}``."""
+def rtnetlink_dump_request(request_type: int, family_header: struct.Struct, sequence: int) -> bytes:
+    """A dump request for every object of one kind, all address families (what `ip` sends)."""
+    payload = bytes(family_header.size)
+    return NLMSG_HEADER.pack(
+        NLMSG_HEADER.size + len(payload), request_type, NLM_F_REQUEST | NLM_F_DUMP, sequence, 0
+    ) + (payload)
+
+
+def split_rtnetlink_answer(data: bytes) -> tuple[list[tuple[int, bytes]], bool]:
+    """The ``(type, payload)`` messages of one datagram of a dump answer, and whether the dump is complete.
+
+    Raises OSError for an error message (the kernel refused the dump)."""
+    messages, offset = [], 0
+    while offset + NLMSG_HEADER.size <= len(data):
+        length, message_type, _flags, _sequence, _port = NLMSG_HEADER.unpack_from(data, offset)
+        if length < NLMSG_HEADER.size or offset + length > len(data):
+            raise OSError(f"truncated rtnetlink message at byte {offset}")
+        payload = data[offset + NLMSG_HEADER.size : offset + length]
+        if message_type == NLMSG_DONE:
+            return messages, True
+        if message_type == NLMSG_ERROR:
+            errno = -struct.unpack_from("=i", payload)[0] if len(payload) >= 4 else 0
+            raise OSError(errno, f"rtnetlink refused the dump: errno {errno}")
+        messages.append((message_type, payload))
+        offset += (length + 3) & ~3
+    return messages, False
+
+
+def _attributes(payload: bytes, offset: int) -> dict[int, bytes]:
+    attributes = {}
+    while offset + RTATTR.size <= len(payload):
+        length, kind = RTATTR.unpack_from(payload, offset)
+        if length < RTATTR.size:
+            break
+        attributes.setdefault(kind & 0x3FFF, payload[offset + RTATTR.size : offset + length])
+        offset += (length + 3) & ~3
+    return attributes
+
+
+def _text(value: bytes | None) -> str | None:
+    return value.split(b"\0", 1)[0].decode("utf-8", "replace") if value is not None else None
+
+
+def _address(family: int, value: bytes | None) -> str | None:
+    if value is None or len(value) != (4 if family == socket.AF_INET else 16):
+        return None
+    return socket.inet_ntop(family, value)
+
+
+def rtnetlink_to_ip_json(
+    links: list[bytes], addresses: list[bytes], routes: list[bytes]
+) -> tuple[list[dict], list[dict]]:
+    """The payloads of RTM_NEWLINK, RTM_NEWADDR and RTM_NEWROUTE as ``ip -j addr`` and ``ip -j route`` print them
+    (the fields this module reads: ifname, flags, mtu, operstate, link_type, address, addr_info; dst, gateway,
+    dev). Routes are IPv4 routes of the main table, as ``ip -j route`` shows by default."""
+    by_index: dict[int, dict] = {}
+    for payload in links:
+        _family, link_type, index, flags, _change = IFINFOMSG.unpack_from(payload)
+        attributes = _attributes(payload, IFINFOMSG.size)
+        mac = attributes.get(IFLA_ADDRESS)
+        operstate = attributes.get(IFLA_OPERSTATE)
+        mtu = attributes.get(IFLA_MTU)
+        by_index[index] = {
+            "ifindex": index,
+            "ifname": _text(attributes.get(IFLA_IFNAME)),
+            # `ip` puts NO-CARRIER first for an interface that is up without a carrier.
+            "flags": ["NO-CARRIER"] * (flags & (IFF_UP | IFF_RUNNING) == IFF_UP)
+            + [name for bit, name in _LINK_FLAGS if flags & bit],
+            "mtu": struct.unpack("=I", mtu)[0] if mtu is not None and len(mtu) == 4 else None,
+            "operstate": _OPERSTATES[operstate[0]] if operstate and operstate[0] < len(_OPERSTATES) else "UNKNOWN",
+            "link_type": _LINK_TYPES.get(link_type, str(link_type)),
+            "address": ":".join(f"{byte:02x}" for byte in mac) if mac else None,
+            "addr_info": [],
+        }
+    for payload in addresses:
+        family, prefix, _flags, scope, index = IFADDRMSG.unpack_from(payload)
+        link = by_index.get(index)
+        if link is None or family not in (socket.AF_INET, socket.AF_INET6):
+            continue
+        attributes = _attributes(payload, IFADDRMSG.size)
+        entry = {
+            "family": "inet" if family == socket.AF_INET else "inet6",
+            # As `ip` does: IFA_LOCAL is the interface's own address; IFA_ADDRESS the peer's on point-to-point links.
+            "local": _address(family, attributes.get(IFA_LOCAL, attributes.get(IFA_ADDRESS))),
+            "prefixlen": prefix,
+            "scope": _SCOPES.get(scope, str(scope)),
+        }
+        if family == socket.AF_INET:
+            entry["broadcast"] = _address(family, attributes.get(IFA_BROADCAST))
+            entry["label"] = _text(attributes.get(IFA_LABEL))
+        link["addr_info"].append(entry)
+    route_list = []
+    for payload in routes:
+        family, dst_len, _src_len, _tos, table, _protocol, _scope, route_type, _flags = RTMSG.unpack_from(payload)
+        attributes = _attributes(payload, RTMSG.size)
+        table_attribute = attributes.get(RTA_TABLE)
+        if table_attribute is not None and len(table_attribute) == 4:
+            table = struct.unpack("=I", table_attribute)[0]
+        if family != socket.AF_INET or table != RT_TABLE_MAIN or route_type != RTN_UNICAST:
+            continue
+        destination = _address(family, attributes.get(RTA_DST))
+        oif = attributes.get(RTA_OIF)
+        device = by_index.get(struct.unpack("=i", oif)[0]) if oif is not None and len(oif) == 4 else None
+        route = {"dst": "default" if dst_len == 0 else f"{destination}/{dst_len}"}
+        gateway = _address(family, attributes.get(RTA_GATEWAY))
+        if gateway is not None:
+            route["gateway"] = gateway
+        route["dev"] = device["ifname"] if device else None
+        route_list.append(route)
+    return list(by_index.values()), route_list
+
+
+def parse_interfaces(links: list[dict] | None) -> dict[str, dict]:
+    """Summarise ``ip -j addr``-shaped links as ``{ifname: {state, up, mtu, mac, link_type, ipv4, ipv6}}``."""
     interfaces = {}
-    for link in _load_json_list(ip_addr_json, "ip -j addr", notes):
+    for link in links or []:
         name = link.get("ifname")
         if not name:
             continue
@@ -132,9 +280,9 @@ def parse_interfaces(ip_addr_json: str | None, notes: list[str]) -> dict[str, di
     return interfaces
 
 
-def parse_default_route(ip_route_json: str | None, notes: list[str]) -> dict | None:
+def parse_default_route(routes: list[dict] | None) -> dict | None:
     """Return ``{"gateway", "interface"}`` of the first IPv4 default route, or None."""
-    for route in _load_json_list(ip_route_json, "ip -j route", notes):
+    for route in routes or []:
         if route.get("dst") in ("default", "0.0.0.0/0"):
             return {"gateway": route.get("gateway"), "interface": route.get("dev")}
     return None
@@ -199,8 +347,8 @@ def _eth0_summary(interfaces: dict) -> dict | None:
 
 def classify_networking(
     *,
-    ip_addr_json: str | None,
-    ip_route_json: str | None,
+    links: list[dict] | None,
+    routes: list[dict] | None,
     resolv_conf: str | None,
     wslinfo_output: str | None,
     proc_version: str | None,
@@ -210,13 +358,18 @@ def classify_networking(
 ) -> dict:
     """Classify the networking of the distro these observations come from.
 
-    ``wslinfo_output`` is None when ``wslinfo`` is absent (inbox WSL, WSL before 2.0) or failed;
-    ``resolv_conf`` is None when the file could not be read.
+    ``links``/``routes`` are in the shape of ``ip -j addr``/``ip -j route`` (see ``rtnetlink_to_ip_json``), None
+    when the kernel could not be asked; ``wslinfo_output`` is None when ``wslinfo`` is absent (inbox WSL, WSL
+    before 2.0) or failed; ``resolv_conf`` is None when the file could not be read.
     """
     notes: list[str] = []
     wsl = detect_wsl(proc_version, env, interop_binfmt)
-    interfaces = parse_interfaces(ip_addr_json, notes)
-    default_route = parse_default_route(ip_route_json, notes)
+    if links is None or routes is None:
+        notes.append(
+            "the kernel's interfaces and routes could not be read (rtnetlink): eth0 and the gateway are unknown"
+        )
+    interfaces = parse_interfaces(links)
+    default_route = parse_default_route(routes)
     eth0 = _eth0_summary(interfaces)
     resolv = parse_resolv_conf(resolv_conf)
 

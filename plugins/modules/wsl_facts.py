@@ -18,8 +18,10 @@ description:
   - The Windows host address is never taken from C(/etc/resolv.conf), which holds C(10.255.255.254) when DNS
     tunneling is on.
   - On a Linux host that is not WSL it returns C(is_wsl=false) and runs no command.
-  - It runs at most three commands (C(ip -j addr), C(ip -j route), C(wslinfo --networking-mode)) and reads
-    everything else from files, so it can be added to C(gather_facts) through C(ansible_facts_modules).
+  - It runs at most one command (C(wslinfo --networking-mode)), asks the kernel for interfaces, addresses and
+    routes over rtnetlink (what C(ip -j addr) and C(ip -j route) show, without starting C(ip), so busybox
+    distributions such as Alpine are covered too) and reads everything else from files, so it can be added to
+    C(gather_facts) through C(ansible_facts_modules).
   - The module never changes anything.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
@@ -236,14 +238,19 @@ ansible_facts:
 import ipaddress
 import os
 import pwd
+import socket
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.effective.wsl.plugins.module_utils._wslnet import (
+    RTNETLINK_DUMPS,
     classify_networking,
     detect_wsl,
     interop_summary,
     parse_drive_mounts,
+    rtnetlink_dump_request,
+    rtnetlink_to_ip_json,
+    split_rtnetlink_answer,
 )
 
 WSL_CONF_PATH = "/etc/wsl.conf"
@@ -272,6 +279,24 @@ def command_output(module: AnsibleModule, argv: list[str]) -> str | None:
         return None
     rc, stdout, _stderr = module.run_command([executable, *argv[1:]], environ_update={"LC_ALL": "C"})
     return stdout if rc == 0 else None
+
+
+def read_rtnetlink() -> tuple[list[dict], list[dict]] | tuple[None, None]:
+    """Links with their addresses, and routes, straight from the kernel (what `ip -j addr` and `ip -j route` show)."""
+    answers = []
+    try:
+        with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE) as sock:
+            sock.settimeout(5)  # the kernel answers at once; this only bounds a broken sandbox
+            for sequence, (request_type, answer_type, family_header) in enumerate(RTNETLINK_DUMPS, start=1):
+                sock.send(rtnetlink_dump_request(request_type, family_header, sequence))
+                payloads, done = [], False
+                while not done:
+                    messages, done = split_rtnetlink_answer(sock.recv(1 << 16))
+                    payloads += [payload for kind, payload in messages if kind == answer_type]
+                answers.append(payloads)
+    except OSError:
+        return None, None
+    return rtnetlink_to_ip_json(*answers)
 
 
 def current_user() -> dict:
@@ -314,9 +339,10 @@ def gather(module: AnsibleModule) -> dict:
     automount_root = setting("automount", "root")
     if not automount_root.endswith("/"):
         automount_root += "/"
+    links, routes = read_rtnetlink()
     facts["networking"] = classify_networking(
-        ip_addr_json=command_output(module, ["ip", "-j", "addr"]),
-        ip_route_json=command_output(module, ["ip", "-j", "route"]),
+        links=links,
+        routes=routes,
         resolv_conf=files["resolv_conf"],
         wslinfo_output=command_output(module, ["wslinfo", "--networking-mode"]),
         proc_version=files["proc_version"],

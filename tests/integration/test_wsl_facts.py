@@ -3,6 +3,10 @@ connection; both networking modes (wsl-reference §3)."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import pytest
 
 FACTS_PLAYBOOK = """
@@ -147,3 +151,35 @@ def test_gather_facts_with_ansible_facts_modules(wsl_nat):
         "system": "Linux",
         "default_ipv4": "172.24.222.66",
     }
+
+
+# The module reads the kernel's rtnetlink answers itself; `ip` is the reference for what they mean.
+COMPARE_WITH_IP = """
+import json, subprocess
+from ansible_collections.effective.wsl.plugins.modules.wsl_facts import read_rtnetlink
+links, routes = read_rtnetlink()
+ip_links = json.loads(subprocess.check_output(["ip", "-j", "addr"]))
+ip_routes = json.loads(subprocess.check_output(["ip", "-j", "route"]))
+link_keys = ("ifname", "flags", "mtu", "operstate", "link_type", "address")
+address_keys = ("family", "local", "prefixlen", "scope", "broadcast")
+def project_links(items):
+    return sorted(
+        [{k: item.get(k) for k in link_keys}
+         | {"addr_info": [{k: a.get(k) for k in address_keys} for a in item.get("addr_info", [])]} for item in items],
+        key=lambda item: item["ifname"],
+    )
+def project_routes(items):
+    return [{k: item.get(k) for k in ("dst", "gateway", "dev")} for item in items]
+print(json.dumps({"ours": [project_links(links), project_routes(routes)],
+                  "ip": [project_links(ip_links), project_routes(ip_routes)]}))
+"""
+
+
+def test_rtnetlink_reading_matches_ip(wsl_any_mode):
+    collections = str(Path(__file__).resolve().parents[2] / ".cache" / "collections")
+    completed = wsl_any_mode.run([sys.executable, "-c", COMPARE_WITH_IP], env={"PYTHONPATH": collections}, check=True)
+    views = json.loads(completed.stdout)
+    assert views["ours"] == views["ip"]
+    links, routes = views["ours"]
+    assert any(route["dst"] == "default" and route["gateway"] == wsl_any_mode.gateway for route in routes)
+    assert any(link["ifname"] == "eth0" for link in links)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from ansible_collections.effective.wsl.plugins.module_utils._wslnet import (
@@ -74,39 +72,31 @@ def _ether(index, name, mac, mtu, v4=None, prefix=None, broadcast=None):
 
 
 # A typical NAT machine (architecture §4 / issue 4): eth0 172.24.222.66/20, MTU 1492, gateway 172.24.208.1.
-NAT_ADDR = json.dumps(
-    [
-        _loopback(["10.255.255.254"]),
-        _ether(2, "eth0", "00:15:5d:a1:b2:c3", 1492, "172.24.222.66", 20, "172.24.223.255"),
-    ]
-)
-NAT_ROUTE = json.dumps(
-    [
-        {"dst": "default", "gateway": "172.24.208.1", "dev": "eth0", "flags": []},
-        {"dst": "172.24.208.0/20", "dev": "eth0", "protocol": "kernel", "scope": "link", "prefsrc": "172.24.222.66"},
-    ]
-)
+NAT_ADDR = [
+    _loopback(["10.255.255.254"]),
+    _ether(2, "eth0", "00:15:5d:a1:b2:c3", 1492, "172.24.222.66", 20, "172.24.223.255"),
+]
+NAT_ROUTE = [
+    {"dst": "default", "gateway": "172.24.208.1", "dev": "eth0", "flags": []},
+    {"dst": "172.24.208.0/20", "dev": "eth0", "protocol": "kernel", "scope": "link", "prefsrc": "172.24.222.66"},
+]
 # Mirrored: eth0 carries the Windows LAN address, loopback0 exists, the default gateway is the LAN router.
-MIRRORED_ADDR = json.dumps(
-    [
-        _loopback(["10.255.255.254"]),
-        _ether(2, "eth0", "3c:52:82:11:22:33", 1500, "192.168.178.73", 24, "192.168.178.255"),
-        _ether(3, "loopback0", "00:11:22:33:44:55", 1500),
-    ]
-)
-MIRRORED_ROUTE = json.dumps(
-    [
-        {"dst": "default", "gateway": "192.168.178.1", "dev": "eth0", "protocol": "kernel", "metric": 25},
-        {"dst": "192.168.178.0/24", "dev": "eth0", "protocol": "kernel", "scope": "link", "metric": 281},
-    ]
-)
-NONE_ADDR = json.dumps([_loopback()])
+MIRRORED_ADDR = [
+    _loopback(["10.255.255.254"]),
+    _ether(2, "eth0", "3c:52:82:11:22:33", 1500, "192.168.178.73", 24, "192.168.178.255"),
+    _ether(3, "loopback0", "00:11:22:33:44:55", 1500),
+]
+MIRRORED_ROUTE = [
+    {"dst": "default", "gateway": "192.168.178.1", "dev": "eth0", "protocol": "kernel", "metric": 25},
+    {"dst": "192.168.178.0/24", "dev": "eth0", "protocol": "kernel", "scope": "link", "metric": 281},
+]
+NONE_ADDR = [_loopback()]
 
 
 def classify(**overrides):
     observations = {
-        "ip_addr_json": NAT_ADDR,
-        "ip_route_json": NAT_ROUTE,
+        "links": NAT_ADDR,
+        "routes": NAT_ROUTE,
         "resolv_conf": RESOLV_TUNNELING,
         "wslinfo_output": "nat\n",
         "proc_version": PROC_VERSION_WSL2,
@@ -223,14 +213,14 @@ class TestNat:
         assert any("'quantum'" in note for note in result["notes"])
 
     def test_public_gateway_is_not_called_nat(self):
-        route = json.dumps([{"dst": "default", "gateway": "203.0.113.1", "dev": "eth0"}])
-        addr = json.dumps([_loopback(), _ether(2, "eth0", "00:15:5d:00:00:01", 1500, "203.0.113.7", 24)])
-        result = classify(wslinfo_output=None, ip_addr_json=addr, ip_route_json=route)
+        route = [{"dst": "default", "gateway": "203.0.113.1", "dev": "eth0"}]
+        addr = [_loopback(), _ether(2, "eth0", "00:15:5d:00:00:01", 1500, "203.0.113.7", 24)]
+        result = classify(wslinfo_output=None, links=addr, routes=route)
         assert result["mode"] == "unknown"
         assert result["windows_host_address"] is None
 
     def test_nat_without_default_route(self):
-        result = classify(ip_route_json="[]")
+        result = classify(routes=[])
         assert result["mode"] == "nat"
         assert result["windows_host_address"] is None
         assert any("without a default route" in note for note in result["notes"])
@@ -239,7 +229,7 @@ class TestNat:
 class TestMirrored:
     @pytest.mark.parametrize(("wslinfo", "source"), [("mirrored\n", "wslinfo"), (None, "heuristic")])
     def test_mirrored(self, wslinfo, source):
-        result = classify(ip_addr_json=MIRRORED_ADDR, ip_route_json=MIRRORED_ROUTE, wslinfo_output=wslinfo)
+        result = classify(links=MIRRORED_ADDR, routes=MIRRORED_ROUTE, wslinfo_output=wslinfo)
         assert result["mode"] == "mirrored"
         assert result["mode_source"] == source
         assert result["eth0"]["address"] == "192.168.178.73"
@@ -251,14 +241,12 @@ class TestMirrored:
         assert any("hostAddressLoopback=true" in note for note in result["notes"])
 
     def test_mirrored_heuristic_explains_loopback0(self):
-        result = classify(ip_addr_json=MIRRORED_ADDR, ip_route_json=MIRRORED_ROUTE, wslinfo_output=None)
+        result = classify(links=MIRRORED_ADDR, routes=MIRRORED_ROUTE, wslinfo_output=None)
         assert any("loopback0" in note and note.startswith("mode mirrored") for note in result["notes"])
 
     @pytest.mark.parametrize(("resolv", "tunneling"), [(RESOLV_TUNNELING, True), (RESOLV_WINDOWS_DNS, False)])
     def test_dns_tunneling_on_and_off(self, resolv, tunneling):
-        result = classify(
-            ip_addr_json=MIRRORED_ADDR, ip_route_json=MIRRORED_ROUTE, resolv_conf=resolv, wslinfo_output="mirrored"
-        )
+        result = classify(links=MIRRORED_ADDR, routes=MIRRORED_ROUTE, resolv_conf=resolv, wslinfo_output="mirrored")
         assert result["dns_tunneling"] is tunneling
         assert result["windows_host_address"] == "127.0.0.1"
 
@@ -282,7 +270,7 @@ class TestOtherModes:
         assert (result["mode"], result["mode_source"]) == ("wsl1", "heuristic")
 
     def test_none_heuristic(self):
-        result = classify(wslinfo_output=None, ip_addr_json=NONE_ADDR, ip_route_json="[]")
+        result = classify(wslinfo_output=None, links=NONE_ADDR, routes=[])
         assert result["mode"] == "none"
         assert result["eth0"] is None
         assert result["default_gateway"] is None
@@ -295,11 +283,11 @@ class TestOtherModes:
 
 class TestNonWsl:
     def test_debian_machine(self):
-        addr = json.dumps([_loopback(), _ether(4, "eth0", "02:fc:00:00:00:01", 1400, "192.0.2.2", 24, "192.0.2.255")])
-        route = json.dumps([{"dst": "default", "gateway": "192.0.2.1", "dev": "eth0", "flags": []}])
+        addr = [_loopback(), _ether(4, "eth0", "02:fc:00:00:00:01", 1400, "192.0.2.2", 24, "192.0.2.255")]
+        route = [{"dst": "default", "gateway": "192.0.2.1", "dev": "eth0", "flags": []}]
         result = classify(
-            ip_addr_json=addr,
-            ip_route_json=route,
+            links=addr,
+            routes=route,
             resolv_conf="nameserver 10.255.255.53\n",
             wslinfo_output=None,
             proc_version=PROC_VERSION_DEBIAN,
@@ -312,12 +300,11 @@ class TestNonWsl:
         assert any(note.startswith("not WSL") for note in result["notes"])
 
 
-def test_bad_json_is_a_note_not_a_crash():
-    result = classify(ip_addr_json="{not json", ip_route_json='{"dst": "default"}')
+def test_unreadable_kernel_network_is_a_note_not_a_crash():
+    result = classify(links=None, routes=None)
     assert result["interfaces"] == {}
     assert result["default_gateway"] is None
-    assert any("ip -j addr" in note for note in result["notes"])
-    assert any("ip -j route output is not a JSON list" in note for note in result["notes"])
+    assert any("rtnetlink" in note for note in result["notes"])
 
 
 def test_interfaces_summary():
