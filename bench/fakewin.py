@@ -12,7 +12,11 @@ What each module answers:
   afterwards (a well-written idempotent script);
 - effective.wsl's PowerShell modules answer with the constructed cmdlet output of tests/unit/fixtures (the same
   shapes the unit tests feed to the Python interpretation): the first call for a rule or setting answers the
-  "create/update" fixture, later calls the same state with nothing to change.
+  "create/update" fixture, later calls the same state with nothing to change; wsl_host_facts adds the pull status
+  files found in the fake file system, as wsl_host_facts.ps1 reads them.
+
+Several hosts: when the state path contains "{host}", each host (by its address, ansible_host) has its own state
+file. A host whose address ends in ".invalid" (a name that never resolves, RFC 6761) is unreachable.
 """
 
 from __future__ import annotations
@@ -24,12 +28,15 @@ import json
 import re
 from pathlib import Path
 
+from ansible.errors import AnsibleConnectionFailure
+
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "unit" / "fixtures"
 HOST_FACTS_FIXTURE = FIXTURES / "wsl_host_facts" / "win11_nat.json"
 RULE_CREATED_FIXTURE = FIXTURES / "hyperv_firewall" / "rule_create_mywebserver.json"
 RULE_UNCHANGED_FIXTURE = FIXTURES / "hyperv_firewall" / "rule_unchanged.json"
 VM_SETTING_FIXTURE = FIXTURES / "hyperv_firewall" / "vm_setting_inbound_allow.json"
 TEMP_DIR = "C:\\Users\\bench\\AppData\\Local\\Temp"
+PULL_STATUS_DIR = "AppData\\Local\\effective.wsl\\pull"  # below the profile, as in wsl_host_facts.ps1
 
 
 def _load_fixture(path: Path) -> dict:
@@ -48,12 +55,27 @@ def _unchanged_vm_setting(result: dict) -> dict:
     return again
 
 
+def _address(action) -> str:
+    try:
+        return str(action._connection.get_option("remote_addr") or "")
+    except KeyError:
+        return ""
+
+
 class FakeWindows:
     def __init__(self, state_path: str):
+        self.state_template = state_path
         self.state_path = Path(state_path)
         self.temp_counter = 0
 
     # ----- state
+
+    def _select(self, action) -> None:
+        address = _address(action)
+        if address.endswith(".invalid"):
+            raise AnsibleConnectionFailure(f"bench fakewin: {address} does not resolve (a .invalid name)")
+        if "{host}" in self.state_template:
+            self.state_path = Path(self.state_template.replace("{host}", address or "unknown"))
 
     def _load(self) -> dict:
         if self.state_path.exists():
@@ -92,6 +114,7 @@ class FakeWindows:
         return path
 
     def transfer_file(self, action, local_path, remote_path) -> str:
+        self._select(action)
         state = self._load()
         state["uploads"][self._key(remote_path)] = base64.b64encode(Path(local_path).read_bytes()).decode()
         self._save(state)
@@ -102,6 +125,7 @@ class FakeWindows:
         handler = getattr(self, f"_module_{short}", None)
         if handler is None:
             return {"failed": True, "msg": f"bench fakewin: no stand-in for module {name}"}
+        self._select(action)
         state = self._load()
         result = handler(state, dict(args or {}), action)
         self._save(state)
@@ -178,7 +202,16 @@ class FakeWindows:
     # ----- effective.wsl PowerShell modules
 
     def _module_wsl_host_facts(self, state, args, action):
-        return _load_fixture(HOST_FACTS_FIXTURE)
+        result = _load_fixture(HOST_FACTS_FIXTURE)
+        directory = f"{result['raw']['profile_dir']}\\{PULL_STATUS_DIR}"
+        prefix = self._key(directory) + "\\"
+        files = [
+            {"name": path[len(prefix) :], "content_base64": data}
+            for path, data in sorted(state["files"].items())
+            if path.startswith(prefix) and path.endswith(".json") and "\\" not in path[len(prefix) :]
+        ]
+        result["raw"]["pull_status"] = {"dir": directory, "files": files} if files else None
+        return result
 
     def _module_hyperv_firewall_rule(self, state, args, action):
         created = self._first_time(state, f"rule:{args.get('name', '').lower()}")
