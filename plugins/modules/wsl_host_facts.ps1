@@ -51,7 +51,9 @@ Function Get-RegistryValue {
 }
 
 Function Invoke-RawCommand {
-    # Runs a program and returns stdout as base64 bytes: wsl.exe writes UTF-16LE without BOM (wsl-reference §5.2).
+    # Runs a program and returns stdout as base64 bytes. WSL_UTF8=1 makes wsl.exe write UTF-8; without it
+    # (old builds ignore it) the output is UTF-16LE without BOM: the action plugin decodes either
+    # (windows-facts.md "wsl.exe"; ansible-collections/ansible.windows#481 shows the NUL-padded text).
     param([string]$FileName, [string]$Arguments)
     $startInfo = [System.Diagnostics.ProcessStartInfo]::new($FileName, $Arguments)
     $startInfo.UseShellExecute = $false
@@ -131,39 +133,52 @@ if (-not $hiveLoaded) {
     $null = $errors.Add(@{ read = 'user_hive'; message = "the registry hive of $userName ($sid) is not loaded" })
 }
 
-$distributions = Invoke-Read -Errors $errors -Name 'distributions' -Read {
-    if ($hiveLoaded) {
-        $userLxss = "$userHive\Software\Microsoft\Windows\CurrentVersion\Lxss"
-        $entries = foreach ($child in (Get-ChildItem -LiteralPath $userLxss -ErrorAction SilentlyContinue)) {
-            @{ guid = $child.PSChildName; values = (Get-RegistryValue -Path $child.PSPath) }
-        }
-        @{
-            source = 'registry'
-            default_distribution = (Get-RegistryValue -Path $userLxss).DefaultDistribution
-            entries = @($entries)
-        }
+# The real wsl.exe is the one under Lxss\Msi InstallLocation (WSL itself reads that value:
+# microsoft/WSL src/windows/common/wslutil.cpp, GetMsiPackagePath). The System32 one is a stub that, from
+# session 0 (WinRM, OpenSSH), often fails with error 1920 (microsoft/WSL#9231, #9620, #7900); it is used
+# only when the key is absent (inbox WSL).
+$msiKey = Invoke-Read -Errors $errors -Name 'wsl_msi' -Read { Get-RegistryValue -Path "$lxss\Msi" }
+$wslExe = @{ source = 'system32'; path = Join-Path -Path $env:SystemRoot -ChildPath 'System32\wsl.exe' }
+if ($msiKey -and $msiKey.InstallLocation) {
+    $wslExe = @{ source = 'msi'; path = Join-Path -Path $msiKey.InstallLocation -ChildPath 'wsl.exe' }
+}
+$wslExe.exists = Test-Path -LiteralPath $wslExe.path -PathType Leaf
+
+if ($isCurrentUser) {
+    # wsl.exe lists the distributions of the user it runs as. The HKCU Lxss layout is not an interface
+    # (maintainers in microsoft/WSL#3515 and #5578): ask wsl.exe for the connection user.
+    $distributions = Invoke-Read -Errors $errors -Name 'distributions' -Read {
+        @{ source = 'wsl_list'; wsl_list = (Invoke-RawCommand -FileName $wslExe.path -Arguments '--list --verbose') }
     }
 }
-if ($null -eq $distributions -and $isCurrentUser) {
-    # wsl.exe lists the distributions of the user it runs as: only a fallback for the connection user.
-    $distributions = Invoke-Read -Errors $errors -Name 'wsl_list' -Read {
-        @{ source = 'wsl_list'; wsl_list = (Invoke-RawCommand -FileName 'wsl.exe' -Arguments '--list --verbose') }
+else {
+    # Another user's distributions: wsl.exe cannot list them, their hive is the only source.
+    $distributions = Invoke-Read -Errors $errors -Name 'distributions' -Read {
+        if ($hiveLoaded) {
+            $userLxss = "$userHive\Software\Microsoft\Windows\CurrentVersion\Lxss"
+            $entries = foreach ($child in (Get-ChildItem -LiteralPath $userLxss -ErrorAction SilentlyContinue)) {
+                @{ guid = $child.PSChildName; values = (Get-RegistryValue -Path $child.PSPath) }
+            }
+            @{
+                source = 'registry'
+                default_distribution = (Get-RegistryValue -Path $userLxss).DefaultDistribution
+                entries = @($entries)
+            }
+        }
     }
 }
 
 $wslVersion = Invoke-Read -Errors $errors -Name 'wsl_version' -Read {
-    $msi = Get-RegistryValue -Path "$lxss\Msi"
-    if ($msi -and $msi.Version) {
-        @{ source = 'registry'; version = $msi.Version; install_location = $msi.InstallLocation }
+    if ($msiKey -and $msiKey.Version) {
+        @{ source = 'registry'; version = $msiKey.Version; install_location = $msiKey.InstallLocation }
     }
     else {
-        @{ source = 'wsl_version'; wsl_version = (Invoke-RawCommand -FileName 'wsl.exe' -Arguments '--version') }
+        @{ source = 'wsl_version'; wsl_version = (Invoke-RawCommand -FileName $wslExe.path -Arguments '--version') }
     }
 }
 
 $hypervFirewallCmdlet = [bool](Get-Command -Name Get-NetFirewallHyperVVMSetting -ErrorAction SilentlyContinue)
 $firewallVmSetting = $null
-$firewallProfileCount = $null
 if ($hypervFirewallCmdlet) {
     $firewallVmSetting = Invoke-Read -Errors $errors -Name 'hyperv_firewall_vm_setting' -Read {
         $setting = Get-NetFirewallHyperVVMSetting -PolicyStore ActiveStore -Name '{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}' -ErrorAction Stop
@@ -176,15 +191,19 @@ if ($hypervFirewallCmdlet) {
             allow_host_policy_merge = "$($setting.AllowHostPolicyMerge)"
         }
     }
-    # wsl-reference §4.1: Hyper-V firewall v2 (needed for mirrored mode) is the one with profiles.
-    $firewallProfileCount = Invoke-Read -Errors $errors -Name 'hyperv_firewall_profiles' -Read {
-        if (Get-Command -Name Get-NetFirewallHyperVProfile -ErrorAction SilentlyContinue) {
-            @(Get-NetFirewallHyperVProfile -PolicyStore ActiveStore -ErrorAction Stop).Count
-        }
-        else {
-            0
-        }
-    }
+}
+# The same two probes WSL makes (microsoft/WSL src/windows/common/WslCoreFirewallSupport.cpp,
+# GetHyperVFirewallSupportVersion): the class MSFT_NetFirewallHyperVVMCreator exists (v1), and
+# "SELECT * FROM MSFT_NetFirewallHyperVProfile" succeeds, with any number of objects (v2).
+$firewallSupport = @{ vm_creator_class = $false; profile_query = $false; profile_count = $null; error = $null }
+try {
+    $null = Get-CimClass -Namespace 'ROOT/StandardCimv2' -ClassName 'MSFT_NetFirewallHyperVVMCreator' -ErrorAction Stop
+    $firewallSupport.vm_creator_class = $true
+    $firewallSupport.profile_count = @(Get-CimInstance -Namespace 'ROOT/StandardCimv2' -Query 'SELECT * FROM MSFT_NetFirewallHyperVProfile' -ErrorAction Stop).Count
+    $firewallSupport.profile_query = $true
+}
+catch {
+    $firewallSupport.error = $_.Exception.Message
 }
 
 $module.Result.raw = @{
@@ -204,6 +223,7 @@ $module.Result.raw = @{
             DisplayVersion = $version.DisplayVersion
         }
     }
+    wsl_exe = $wslExe
     wsl_version = $wslVersion
     distributions = $distributions
     adapters = Invoke-Read -Errors $errors -Name 'adapters' -Read {
@@ -220,7 +240,7 @@ $module.Result.raw = @{
     }
     hyperv_firewall_cmdlets = $hypervFirewallCmdlet
     hyperv_firewall_vm_setting = $firewallVmSetting
-    hyperv_firewall_profile_count = $firewallProfileCount
+    hyperv_firewall_support = $firewallSupport
     hyperv_firewall_disable = Invoke-Read -Errors $errors -Name 'hyperv_firewall_disable' -Read {
         (Get-RegistryValue -Path 'HKLM:\SYSTEM\CurrentControlSet\Services\MpsSvc\Parameters').HyperVFirewallDisable
     }

@@ -52,9 +52,19 @@ notes:
     action plugin and this module's interpretation happens in the action plugin.
   - WSL policy, the Hyper-V firewall setting and the registry values under C(HKLM) are readable without
     elevation on a default installation.
-  - Runs C(wsl.exe --version) only when the WSL version is not in the registry, and C(wsl.exe --list --verbose)
-    only when the user's distribution registry cannot be read; their output is decoded in Python whatever its
-    encoding.
+  - Runs the real C(wsl.exe), the one in the folder named by C(HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Lxss\Msi)
+    C(InstallLocation) (the C(System32) stub often fails from a WinRM or OpenSSH session, microsoft/WSL#9231), with
+    C(WSL_UTF8=1). C(System32\wsl.exe) is used only when that key is absent (inbox WSL). The path is returned as
+    C(wsl_exe_path).
+  - Lists the connection user's distributions with C(wsl.exe --list --verbose). Another user's distributions can
+    only be read from that user's registry hive (loaded while they are logged on); their WSL version is taken
+    from the C(Flags) value (C(LXSS_DISTRO_FLAGS_VM_MODE)), not from C(Version), which is the file-system format.
+  - Runs C(wsl.exe --version) only when the WSL version is not in the registry; labels are localised (zh-TW uses
+    a full-width colon), so the fields are read by position.
+  - Decides whether the Hyper-V firewall is v2 the way WSL does (C(WslCoreFirewallSupport.cpp)) - querying
+    C(MSFT_NetFirewallHyperVProfile) succeeds, however many objects it returns.
+  - Verified on a real Windows host - nothing yet; every Windows behaviour above rests on the source named with it
+    (see C(docs/networking.md) and C(tests/unit/fixtures/wsl_host_facts/README.md)).
 seealso:
   - module: effective.wsl.wsl_facts
 author:
@@ -104,6 +114,11 @@ ansible_facts:
             C(display_version)).
           type: dict
           sample: {build: 22631, ubr: 4890, version: 10.0.22631.4890, windows_11: true}
+        wsl_exe_path:
+          description: The C(wsl.exe) this module ran (the real one under C(Lxss\Msi InstallLocation), else
+            C(System32\wsl.exe)); use it to run C(wsl.exe) on this host from other tasks.
+          type: str
+          sample: C:\Program Files\WSL\wsl.exe
         wsl_version:
           description: Installed WSL package version; null for inbox WSL.
           type: str
@@ -141,7 +156,8 @@ ansible_facts:
           sample: {enabled: true, address: 10.255.255.254}
         firewall:
           description: Hyper-V firewall for WSL (C(enabled), C(configured), C(forced_on_by_policy), C(available),
-            C(vm_creator_id), C(vm_setting) from the ActiveStore, C(nat_network)).
+            C(version) - 0 none, 1 or 2 as WSL probes it, C(vm_creator_id), C(vm_setting) from the ActiveStore,
+            C(nat_network)).
           type: dict
         windows_host_address:
           description: Address at which the user's distros reach this host; null when it cannot be known.
@@ -152,8 +168,8 @@ ansible_facts:
           type: dict
           sample: {downloads: C:\Users\alice\Downloads, desktop: C:\Users\alice\OneDrive\Desktop}
         distributions:
-          description: Registered distributions (C(name), C(version), C(default), and from the registry
-            C(guid), C(base_path), C(default_uid); from C(wsl --list --verbose) C(state)).
+          description: Registered distributions (C(name), C(version), C(default); from C(wsl --list --verbose), for the
+            connection user, C(state); from the registry, for another user, C(guid), C(base_path), C(default_uid)).
           type: list
           elements: dict
         pull:

@@ -78,28 +78,33 @@ def _lines(text: str) -> list[str]:
     return [line.replace("\r", "") for line in text.split("\n")]
 
 
+# wsl --version labels are localised and zh-TW separates them with the full-width colon U+FF1A
+# (microsoft/WSL localization/strings/zh-TW/Resources.resw, MessagePackageVersions).
+_LABEL_SEPARATOR = re.compile(r"[:\uff1a]")
+
+
 def parse_wsl_version_output(text: str) -> dict[str, str] | None:
     """Map ``wsl --version`` lines to fields by position: the labels are localised, the order is not."""
-    values = [line.rsplit(":", 1)[1].strip() for line in _lines(text) if ":" in line and line.strip()]
+    values = [_LABEL_SEPARATOR.split(line)[-1].strip() for line in _lines(text) if _LABEL_SEPARATOR.search(line)]
     if not values or not re.match(r"^\d+(\.\d+)+$", values[0]):
         return None
     return dict(zip(WSL_VERSION_FIELDS, values, strict=False))
 
 
 def parse_wsl_list_verbose(text: str) -> list[dict]:
-    """Parse ``wsl --list --verbose``: header, then ``[*] NAME STATE VERSION`` rows (wsl-reference §5.2)."""
+    """Parse ``wsl --list --verbose``: a header, then ``[*] NAME STATE VERSION`` rows.
+
+    The header words and the states are not localised (microsoft/WSL src/windows/inc/wsl.h
+    WSL_LIST_HEADER_*, src/windows/common/WslClient.cpp); ``*`` marks the default distribution.
+    """
     distributions = []
     for line in _lines(text):
-        fields = line.replace("*", " ", 1).split() if line.lstrip().startswith("*") else line.split()
+        is_default = line.lstrip().startswith("*")
+        fields = line.lstrip().lstrip("*").split()
         if len(fields) < 3 or fields[0] == "NAME" or not fields[-1].isdigit():
             continue
         distributions.append(
-            {
-                "name": " ".join(fields[:-2]),
-                "state": fields[-2],
-                "version": int(fields[-1]),
-                "default": line.lstrip().startswith("*"),
-            }
+            {"name": " ".join(fields[:-2]), "state": fields[-2], "version": int(fields[-1]), "default": is_default}
         )
     return distributions
 
@@ -158,6 +163,19 @@ def _version_tuple(version: str | None) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", version or ""))
 
 
+# LXSS_DISTRO_FLAGS_VM_MODE (microsoft/WSL src/windows/service/inc/wslservice.idl): set for WSL 2 distributions;
+# wsl -l -v reports the version from this flag (src/windows/service/exe/LxssUserSession.cpp). The registry value
+# "Version" is the file-system format, 2 for every distribution created today (maintainer in microsoft/WSL#5578).
+LXSS_DISTRO_FLAGS_VM_MODE = 0x8
+
+
+def registry_distribution_version(values: Mapping) -> int | None:
+    flags = _dword(values.get("Flags"))
+    if flags is None:
+        return None
+    return 2 if flags & LXSS_DISTRO_FLAGS_VM_MODE else 1
+
+
 def interpret_distributions(raw: Mapping | None, notes: list[str]) -> list[dict] | None:
     if not raw:
         return None
@@ -165,7 +183,11 @@ def interpret_distributions(raw: Mapping | None, notes: list[str]) -> list[dict]
         command = raw.get("wsl_list") or {}
         decoded = decode_base64_text(command.get("stdout_base64"))
         if command.get("rc") != 0 or decoded is None:
-            notes.append("wsl --list --verbose failed: no distribution is registered or WSL cannot start here")
+            message = " ".join((decoded[0] if decoded else "").split()) or (command.get("stderr") or "").strip()
+            notes.append(
+                "wsl --list --verbose failed: no distribution is registered or WSL cannot start here"
+                + (f" ({message})" if message else "")
+            )
             return []
         return parse_wsl_list_verbose(decoded[0])
     default_guid = (raw.get("default_distribution") or "").lower()
@@ -179,7 +201,7 @@ def interpret_distributions(raw: Mapping | None, notes: list[str]) -> list[dict]
             {
                 "name": values["DistributionName"],
                 "guid": guid,
-                "version": _dword(values.get("Version")),
+                "version": registry_distribution_version(values),
                 "default": (guid or "").lower() == default_guid,
                 "base_path": values.get("BasePath"),
                 "default_uid": _dword(values.get("DefaultUid")),
@@ -241,11 +263,32 @@ def mirrored_blockers(os_info: dict | None, raw: Mapping, notes: list[str]) -> l
         reasons.append("IPv6 is disabled (Tcpip6\\Parameters DisabledComponents=0xFF)")
     if _dword(raw.get("hyperv_firewall_disable")) == 1:
         reasons.append("the Hyper-V firewall is turned off (MpsSvc\\Parameters HyperVFirewallDisable=1)")
-    if raw.get("hyperv_firewall_cmdlets") is False:
-        reasons.append("the Hyper-V firewall is not available (no NetSecurity Hyper-V cmdlets)")
-    elif raw.get("hyperv_firewall_profile_count") == 0:
-        reasons.append("the Hyper-V firewall has no profiles (v1 only; mirrored needs v2)")
+        return reasons
+    # microsoft/WSL src/windows/service/exe/WslCoreVm.cpp: without Hyper-V firewall v2 the firewall
+    # configuration is dropped (MirroredNetworking::IsHyperVFirewallSupported), and mirrored then falls back to NAT.
+    version = hyperv_firewall_version(raw)
+    if version == 0:
+        reasons.append("the Hyper-V firewall is not available (no MSFT_NetFirewallHyperVVMCreator class)")
+    elif version == 1:
+        reasons.append("the Hyper-V firewall is v1 only (querying MSFT_NetFirewallHyperVProfile fails)")
     return reasons
+
+
+def hyperv_firewall_version(raw: Mapping) -> int | None:
+    """0 (none), 1 or 2 as WSL decides it; None when the probe did not run.
+
+    microsoft/WSL src/windows/common/WslCoreFirewallSupport.cpp, GetHyperVFirewallSupportVersion: none when
+    HyperVFirewallDisable=1 or the class MSFT_NetFirewallHyperVVMCreator is missing; v2 when the query
+    "SELECT * FROM MSFT_NetFirewallHyperVProfile" SUCCEEDS, however many objects it returns; v1 otherwise.
+    """
+    if _dword(raw.get("hyperv_firewall_disable")) == 1:
+        return 0
+    support = raw.get("hyperv_firewall_support")
+    if not isinstance(support, Mapping):
+        return None
+    if not support.get("vm_creator_class"):
+        return 0
+    return 2 if support.get("profile_query") else 1
 
 
 def parse_wslconfig(text: str) -> tuple[dict, list[str]]:
@@ -323,7 +366,8 @@ def interpret_firewall(settings: Mapping, policy: Mapping, effective_mode: str, 
     """The Hyper-V firewall as WSL will use it (wsl-reference §1.3 firewall notes, §4.1)."""
     configured = _networking_setting(settings, "firewall", True) is True
     forced_by_policy = _dword(policy.get("AllowFirewallUserSetting")) == 0
-    available = raw.get("hyperv_firewall_cmdlets") is not False and _dword(raw.get("hyperv_firewall_disable")) != 1
+    version = hyperv_firewall_version(raw)
+    available = version != 0 and raw.get("hyperv_firewall_cmdlets") is not False
     enabled = available and (effective_mode == "mirrored" or forced_by_policy or configured)
     vm_setting = raw.get("hyperv_firewall_vm_setting")
     if vm_setting:
@@ -339,6 +383,7 @@ def interpret_firewall(settings: Mapping, policy: Mapping, effective_mode: str, 
         "configured": configured,
         "forced_on_by_policy": forced_by_policy,
         "available": available,
+        "version": version,
         "vm_creator_id": WSL_FIREWALL_VM_CREATOR_ID,
         "vm_setting": vm_setting or None,
         "nat_network": ("WSL (Hyper-V firewall)" if enabled else "WSL") if effective_mode == "nat" else None,
@@ -444,6 +489,7 @@ def interpret_host_facts(raw: Mapping) -> dict:
         "sid": raw.get("sid"),
         "profile_dir": raw.get("profile_dir"),
         "os": os_info,
+        "wsl_exe_path": (raw.get("wsl_exe") or {}).get("path"),
         "wsl_version": wsl["version"],
         "wsl_version_source": wsl["source"],
         "wsl_version_details": wsl["details"],

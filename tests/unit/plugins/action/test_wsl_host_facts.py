@@ -1,7 +1,7 @@
-"""wsl_host_facts: the Python interpretation of recorded raw results of the .ps1 (no Windows here).
+"""wsl_host_facts: the Python interpretation of raw results of the .ps1 (no Windows here).
 
-The fixtures under tests/unit/fixtures/wsl_host_facts/ are what wsl_host_facts.ps1 returns, built from the
-documented registry layout and cmdlet output (wsl-reference §1.1, §3.2, §4, §5).
+The fixtures under tests/unit/fixtures/wsl_host_facts/ are what wsl_host_facts.ps1 returns; each names its
+source in "_source" (real public captures where one exists, see the README there).
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ def facts_of(name: str, **raw_changes) -> dict:
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+FIREWALL_V2 = {"vm_creator_class": True, "profile_query": True, "profile_count": 3, "error": None}
 
 
 class TestTypicalWindows11Nat:
@@ -99,11 +102,24 @@ class TestTypicalWindows11Nat:
             "desktop": "C:\\Users\\alice\\OneDrive\\Desktop",
             "documents": "C:\\Users\\alice\\Documents",
         }
-        assert [(d["name"], d["version"], d["default"]) for d in self.facts["distributions"]] == [
-            ("Debian", 2, False),
-            ("Ubuntu-24.04", 2, True),
+        # Real capture (docker/for-win#14686): the connection user's distributions come from wsl --list --verbose.
+        assert self.facts["distributions"] == [
+            {"name": "Ubuntu", "state": "Running", "version": 2, "default": True},
+            {"name": "Legacy", "state": "Stopped", "version": 1, "default": False},
+            {"name": "Ubuntu-18.04", "state": "Stopped", "version": 1, "default": False},
+            {"name": "docker-desktop", "state": "Running", "version": 2, "default": False},
         ]
         assert self.facts["read_errors"] == []
+
+    def test_real_wsl_exe_path(self):
+        assert self.facts["wsl_exe_path"] == "C:\\Program Files\\WSL\\wsl.exe"
+
+    def test_failed_wsl_list_is_a_note_with_its_message(self):
+        message = b"Windows Subsystem for Linux has no installed distributions.\r\n"
+        raw_list = {"source": "wsl_list", "wsl_list": {"rc": -1, "stderr": "", "stdout_base64": b64(message)}}
+        facts = facts_of("win11_nat", distributions=raw_list)
+        assert facts["distributions"] == []
+        assert any("no installed distributions" in note for note in facts["notes"])
 
     def test_adapter_absent_uses_persisted_gateway(self):
         facts = facts_of("win11_nat", adapters=None)
@@ -129,7 +145,7 @@ class TestWindows10MirroredFallsBackToNat:
         assert networking["fallback_reasons"] == [
             "Windows build 19045.5247 lacks HNS flow steering and Hyper-V firewall v2 "
             "(mirrored needs 22621.2428 or later)",
-            "the Hyper-V firewall is not available (no NetSecurity Hyper-V cmdlets)",
+            "the Hyper-V firewall is not available (no MSFT_NetFirewallHyperVVMCreator class)",
         ]
         # hostAddressLoopback only applies to mirrored mode (wsl-reference §1.6).
         assert networking["host_address_loopback"] is False
@@ -150,7 +166,7 @@ class TestWindows10MirroredFallsBackToNat:
         ]
 
     def test_failed_reads_are_reported_not_fatal(self):
-        assert [e["read"] for e in self.facts["read_errors"]] == ["distributions", "shell_folders"]
+        assert [e["read"] for e in self.facts["read_errors"]] == ["shell_folders"]
         assert self.facts["known_folders"] == {"downloads": None, "desktop": None, "documents": None}
 
     @pytest.mark.parametrize(
@@ -162,7 +178,7 @@ class TestWindows10MirroredFallsBackToNat:
             "win10_mirrored_fallback",
             os={"CurrentBuild": str(build), "UBR": ubr},
             hyperv_firewall_cmdlets=True,
-            hyperv_firewall_profile_count=3,
+            hyperv_firewall_support=FIREWALL_V2,
         )
         assert (facts["networking"]["effective_mode"] == "nat") is falls_back
 
@@ -171,17 +187,65 @@ class TestWindows10MirroredFallsBackToNat:
         [
             ({"tcpip6_disabled_components": 255}, "IPv6 is disabled"),
             ({"hyperv_firewall_disable": 1}, "HyperVFirewallDisable=1"),
-            ({"hyperv_firewall_profile_count": 0}, "no profiles"),
+            ({"hyperv_firewall_support": {**FIREWALL_V2, "profile_query": False}}, "v1 only"),
+            ({"hyperv_firewall_support": {**FIREWALL_V2, "vm_creator_class": False}}, "not available"),
         ],
     )
     def test_other_mirrored_blockers(self, changes, reason):
         base = {"os": {"CurrentBuild": "26100", "UBR": 2605}, "hyperv_firewall_cmdlets": True}
-        base["hyperv_firewall_profile_count"] = 3
+        base["hyperv_firewall_support"] = FIREWALL_V2
         base.update(changes)
         facts = facts_of("win10_mirrored_fallback", **base)
         assert facts["networking"]["effective_mode"] == "nat"
         assert len(facts["networking"]["fallback_reasons"]) == 1
         assert reason in facts["networking"]["fallback_reasons"][0]
+
+
+class TestHyperVFirewallVersion:
+    """WSL's own probe decides (microsoft/WSL src/windows/common/WslCoreFirewallSupport.cpp)."""
+
+    def test_v2_with_zero_profile_objects_keeps_mirrored(self):
+        # A successful MSFT_NetFirewallHyperVProfile query is v2 even with no objects; the old module sent
+        # the object count (0 here) and predicted a fallback to NAT.
+        support = {**FIREWALL_V2, "profile_count": 0}
+        facts = facts_of("win11_mirrored_utf16", hyperv_firewall_support=support, hyperv_firewall_profile_count=0)
+        assert facts["networking"]["effective_mode"] == "mirrored"
+        assert facts["networking"]["fallback_reasons"] == []
+        assert facts["firewall"]["version"] == 2
+
+    def test_failed_profile_query_is_v1_and_mirrored_falls_back(self):
+        support = {**FIREWALL_V2, "profile_query": False, "profile_count": None, "error": "Invalid class"}
+        facts = facts_of("win11_mirrored_utf16", hyperv_firewall_support=support)
+        assert facts["firewall"]["version"] == 1
+        assert facts["networking"]["effective_mode"] == "nat"
+        assert facts["networking"]["fallback_reasons"] == [
+            "the Hyper-V firewall is v1 only (querying MSFT_NetFirewallHyperVProfile fails)"
+        ]
+
+    def test_registry_kill_switch_is_version_0(self):
+        facts = facts_of("win11_nat", hyperv_firewall_disable=1)
+        assert (facts["firewall"]["version"], facts["firewall"]["available"]) == (0, False)
+
+
+class TestOtherUsersRegistry:
+    """Real capture (Eugeny/tabby#2405): another user's distributions are read from their hive."""
+
+    facts = facts_of("other_user_registry")
+
+    def test_wsl_version_is_the_vm_mode_flag_not_the_version_value(self):
+        # "ArchV1" has Version=2 (file-system format) and Flags=7 (no LXSS_DISTRO_FLAGS_VM_MODE): WSL 1.
+        assert [(d["name"], d["version"]) for d in self.facts["distributions"]] == [
+            ("Alpine", 2),
+            ("ArchV1", 1),
+            ("gavuntu-focal", 2),
+        ]
+
+    def test_missing_flags_is_unknown(self):
+        raw = recorded("other_user_registry")["raw"]["distributions"]
+        entry = copy.deepcopy(raw["entries"][0])
+        del entry["values"]["Flags"]
+        facts = facts_of("other_user_registry", distributions={**raw, "entries": [entry]})
+        assert facts["distributions"][0]["version"] is None
 
 
 class TestPolicyForcesNat:
@@ -327,6 +391,32 @@ class TestDecoding:
     def test_localised_wsl_version(self):
         # wsl-reference §5.2: labels are localised (de-DE), the field order is not.
         assert parse_wsl_version_output(self.TEXT) == {"wsl": "2.6.1.0", "kernel": "6.6.87.2-1"}
+
+    def test_real_en_us_output(self):
+        # Real capture pasted in microsoft/WSL#10769.
+        text = (
+            "WSL version: 2.0.9.0\nKernel version: 5.15.133.1-1\nWSLg version: 1.0.59\nMSRDC version: 1.2.4677\n"
+            "Direct3D version: 1.611.1-81528511\nDXCore version: 10.0.25131.1002-220531-1700.rs-onecore-base2-hyp\n"
+            "Windows version: 10.0.22631.2506\n"
+        )
+        assert parse_wsl_version_output(text)["windows"] == "10.0.22631.2506"
+
+    def test_full_width_colon_of_zh_tw(self):
+        # The zh-TW template of MessagePackageVersions (microsoft/WSL localization/strings/zh-TW/Resources.resw)
+        # filled with the values of the real en-US output above.
+        labels = ("WSL 版本", "核心版本", "WSLg 版本", "MSRDC 版本", "Direct3D 版本", "DXCore 版本", "Windows 版本")
+        values = ("2.0.9.0", "5.15.133.1-1", "1.0.59", "1.2.4677", "1.611.1-81528511")
+        values += ("10.0.25131.1002-220531-1700.rs-onecore-base2-hyp", "10.0.22631.2506")
+        text = "".join(f"{label}\uff1a {value}\r\n" for label, value in zip(labels, values, strict=True))
+        assert parse_wsl_version_output(text) == {
+            "wsl": "2.0.9.0",
+            "kernel": "5.15.133.1-1",
+            "wslg": "1.0.59",
+            "msrdc": "1.2.4677",
+            "direct3d": "1.611.1-81528511",
+            "dxcore": "10.0.25131.1002-220531-1700.rs-onecore-base2-hyp",
+            "windows": "10.0.22631.2506",
+        }
 
     def test_old_inbox_wsl_version_error(self):
         assert parse_wsl_version_output("Invalid command line option: --version\r\n") is None
