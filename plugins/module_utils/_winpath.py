@@ -22,6 +22,8 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ansible_collections.effective.wsl.plugins.module_utils._typename import builtin_type_name
+
 DEFAULT_AUTOMOUNT_ROOT = "/mnt/"
 WSL_UNC_HOSTS = ("wsl.localhost", "wsl$")
 WINDOWS_SEPARATORS = ("\\", "/")
@@ -84,7 +86,7 @@ def to_wsl_path(path: str, automount_root: str = DEFAULT_AUTOMOUNT_ROOT, distro:
     named by a ``\\\\wsl$\\<distro>`` or ``\\\\wsl.localhost\\<distro>`` path (case-insensitively).
     """
     if not isinstance(path, str):
-        raise WinPathError(f"path must be a string, got {type(path).__name__} {path!r}")
+        raise WinPathError(f"path must be a string, got {builtin_type_name(path)} {path!r}")
     root = normalize_automount_root(automount_root)
     if not path:
         raise WinPathError("path is empty; give an absolute Windows path such as 'C:\\Users' or a Linux path")

@@ -14,6 +14,7 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
+from ansible_collections.effective.wsl.plugins.module_utils._typename import builtin_type_name
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
     FILE_TYPES,
     RESTART_FOR_FILE_TYPE,
@@ -97,7 +98,7 @@ def canonical_value(spec: KeySpec, value: object) -> tuple[str, object]:
     label = f"[{spec.section}] {spec.key}"
     kind = spec.type
     if isinstance(value, (dict, list, tuple, set)) and kind != "port-list":
-        raise _bad(label, value, f"is a {type(value).__name__}", _allowed_text(spec))
+        raise _bad(label, value, f"is a {builtin_type_name(value)}", _allowed_text(spec))
     if isinstance(value, str) and any(c in value for c in "\n\r\0"):
         raise _bad(label, value, "contains a line break or NUL", "a single line")
     if kind == "bool":
@@ -152,7 +153,7 @@ def canonical_value(spec: KeySpec, value: object) -> tuple[str, object]:
             raise _bad(label, value, "is not a MAC address", "six hex pairs separated by ':' or '-'")
         return typed, typed
     if not isinstance(value, (str, int)) or isinstance(value, bool):
-        raise _bad(label, value, f"is a {type(value).__name__}", _allowed_text(spec))
+        raise _bad(label, value, f"is a {builtin_type_name(value)}", _allowed_text(spec))
     text = str(value)
     if kind == "path":
         _check_windows_path(label, text)
@@ -253,7 +254,7 @@ def validate_settings(
         raise WslConfError(f"unknown_keys: {unknown_keys!r} is not supported; allowed: error, warn")
     if not isinstance(settings, dict):
         raise WslConfError(
-            f"settings: must be a dict of section -> {{key: value}}, got {type(settings).__name__} {settings!r}"
+            f"settings: must be a dict of section -> {{key: value}}, got {builtin_type_name(settings)} {settings!r}"
         )
     label = _FILE_LABEL[file_type]
     known_sections = sections(file_type)
@@ -268,7 +269,7 @@ def validate_settings(
             )
             continue
         if not isinstance(keys, dict):
-            errors.append(f"settings.{section}: must be a dict of key -> value, got {type(keys).__name__} {keys!r}")
+            errors.append(f"settings.{section}: must be a dict of key -> value, got {builtin_type_name(keys)} {keys!r}")
             continue
         section_known = section.lower() in (name.lower() for name in known_sections)
         if not section_known and unknown_keys == "error":
@@ -330,7 +331,7 @@ def _unknown_key(file_type, section, key, value, unknown_keys, warnings) -> Requ
             raise _bad(f"[{section}] {key}", value, "contains a line break or NUL", "a single line")
         text = quote_string(str(value))
     else:
-        raise _bad(f"[{section}] {key}", value, f"is a {type(value).__name__}", "a string, number or boolean")
+        raise _bad(f"[{section}] {key}", value, f"is a {builtin_type_name(value)}", "a string, number or boolean")
     processed = parse(f"[a]\nk={text}\n", file_type).entries[1].value
     return Requested(section, key, text, processed)
 

@@ -13,6 +13,8 @@
 #   _create_properties    values given to New-NetFirewallHyperVRule only (its required -DisplayName)
 #   _aliases              cmdlet property -> @{ other printed spelling (lower-case) -> canonical spelling }
 #   _set_parameter_names  cmdlet property -> Set-NetFirewallHyperVRule parameter, where the names differ
+#   _switch_cmdlets       cmdlet property -> @{ canonical value -> cmdlet that sets it on an existing rule }
+#                         (Enabled: Enable-/Disable-NetFirewallHyperVRule, since Set- lacks -Enabled on some builds)
 # This script reads, compares strings in one loop and writes; it returns raw property values and
 # the action plugin interprets them.
 
@@ -35,6 +37,7 @@ $spec = @{
         _create_properties = @{ type = 'dict'; default = @{} }
         _aliases = @{ type = 'dict'; default = @{} }
         _set_parameter_names = @{ type = 'dict'; default = @{} }
+        _switch_cmdlets = @{ type = 'dict'; default = @{} }
     }
     supports_check_mode = $true
 }
@@ -46,8 +49,9 @@ $desired = $module.Params._properties
 $createProperties = $module.Params._create_properties
 $aliases = $module.Params._aliases
 $setParameterNames = $module.Params._set_parameter_names
+$switchCmdlets = $module.Params._switch_cmdlets
 
-# Output properties of Get-NetFirewallHyperVRule and Get-NetFirewallHyperVProfile (wsl-reference §4.2).
+# Output properties of Get-NetFirewallHyperVRule and Get-NetFirewallHyperVProfile (their help, docset/winserver2025-ps/NetSecurity).
 $ruleProperties = @('Name', 'DisplayName', 'Direction', 'Action', 'Enabled', 'Protocol', 'LocalPorts', 'RemotePorts',
     'LocalAddresses', 'RemoteAddresses', 'Profiles', 'VMCreatorId', 'EnforcementStatus', 'PolicyStoreSourceType')
 $profileProperties = @('Name', 'Profile', 'Enabled', 'DefaultInboundAction', 'DefaultOutboundAction',
@@ -61,11 +65,11 @@ Function Get-Entry {
     $null
 }
 
-# wsl-reference §4.1: rules named WslCore* are WSL's own; never touch them.
+# Rules named WslCore* are WSL's own (microsoft/WSL src/windows/common/WslCoreFirewallSupport.cpp); never touch them.
 if ($name.StartsWith('WslCore', [System.StringComparison]::OrdinalIgnoreCase)) {
     $module.FailJson("Refusing to manage the rule '$name': rules named WslCore* belong to WSL itself")
 }
-# wsl-reference §4.1: the cmdlets exist from Windows 11 22H2 (build 22621.2428) only.
+# The cmdlets exist from Windows 11 22H2 (build 22621.2428) only (Learn, "Hyper-V firewall").
 if (-not (Get-Command -Name 'Get-NetFirewallHyperVRule' -ErrorAction SilentlyContinue)) {
     $module.FailJson('Get-NetFirewallHyperVRule is not available: the Hyper-V firewall needs Windows 11 22H2 build 22621.2428 or later')
 }
@@ -79,18 +83,21 @@ if ($existing.Count -eq 1) {
     $before = Get-RawProperty -InputObject $existing[0] -Property $ruleProperties
 }
 
-# Decide what to call: every desired property is compared in the same way, whatever it is.
+# Decide what to call: every desired property is compared in the same way, whatever it is. $calls lists
+# each cmdlet with its parameters; all of them are checked against this host's cmdlets before the first write.
 $operation = 'none'
 $changedProperties = @()
-$parameters = @{}
+$calls = [System.Collections.ArrayList]::new()
 if ($state -eq 'absent') {
     if ($null -ne $before) {
         $operation = 'remove'
+        # Remove-NetFirewallHyperVRule without -Name removes every rule (its help): -Name is always given.
+        $null = $calls.Add(@{ cmdlet = 'Remove-NetFirewallHyperVRule'; parameters = @{ Name = $name } })
     }
 }
 elseif ($null -eq $before) {
     $operation = 'create'
-    $parameters.Name = $name
+    $parameters = @{ Name = $name }
     foreach ($entry in $createProperties.GetEnumerator()) {
         $parameters[$entry.Key] = $entry.Value
     }
@@ -98,50 +105,72 @@ elseif ($null -eq $before) {
         $parameters[$entry.Key] = $entry.Value
         $changedProperties += $entry.Key
     }
+    $null = $calls.Add(@{ cmdlet = 'New-NetFirewallHyperVRule'; parameters = $parameters })
 }
 else {
+    $setParameters = @{}
     foreach ($entry in $desired.GetEnumerator()) {
         $observedKey = Get-ComparisonKey -Value $existing[0].($entry.Key) -Spelling (Get-Entry -Dictionary $aliases -Key $entry.Key)
         $desiredKey = Get-ComparisonKey -Value $entry.Value -Spelling $null
-        if ($observedKey -ne $desiredKey) {
-            $parameterName = Get-Entry -Dictionary $setParameterNames -Key $entry.Key
-            if ($null -eq $parameterName) {
-                $parameterName = $entry.Key
-            }
-            $parameters[$parameterName] = $entry.Value
-            $changedProperties += $entry.Key
+        if ($observedKey -eq $desiredKey) {
+            continue
         }
+        $changedProperties += $entry.Key
+        $switch = Get-Entry -Dictionary $switchCmdlets -Key $entry.Key
+        if ($null -ne $switch) {
+            $null = $calls.Add(@{ cmdlet = [string](Get-Entry -Dictionary $switch -Key ([string]$entry.Value)); parameters = @{ Name = $name } })
+            continue
+        }
+        $parameterName = Get-Entry -Dictionary $setParameterNames -Key $entry.Key
+        if ($null -eq $parameterName) {
+            $parameterName = $entry.Key
+        }
+        $setParameters[$parameterName] = $entry.Value
     }
-    if ($changedProperties.Count -gt 0) {
+    if ($setParameters.Count -gt 0) {
+        $setParameters.Name = $name
+        $null = $calls.Insert(0, @{ cmdlet = 'Set-NetFirewallHyperVRule'; parameters = $setParameters })
+    }
+    if ($calls.Count -gt 0) {
         $operation = 'update'
-        # wsl-reference §4.2: some builds' Set-NetFirewallHyperVRule lacks -Direction/-Action/-Enabled/-Profiles.
-        # Refuse before changing anything rather than apply half of the request.
-        $setParameters = (Get-Command -Name 'Set-NetFirewallHyperVRule').Parameters
-        $unsupported = @($parameters.Keys | Where-Object { -not $setParameters.ContainsKey($_) })
-        if ($unsupported.Count -gt 0) {
-            $module.FailJson("Set-NetFirewallHyperVRule on this Windows build has no parameter $($unsupported -join ', ') to change the rule '$name'; remove it (state=absent) and create it again")
-        }
     }
 }
 
+# Parameter sets differ between builds and docsets (Set-NetFirewallHyperVRule has -Direction/-Action/-Enabled/
+# -Profiles in docset/winserver2025-ps/NetSecurity, none of them on the current Learn page): refuse before
+# changing anything rather than apply half of the request.
+$missing = @()
+foreach ($call in $calls) {
+    $command = Get-Command -Name $call.cmdlet -ErrorAction SilentlyContinue
+    if ($null -eq $command) {
+        $missing += "$($call.cmdlet) does not exist"
+        continue
+    }
+    $absent = @($call.parameters.Keys | Where-Object { -not $command.Parameters.ContainsKey($_) } | Sort-Object)
+    if ($absent.Count -gt 0) {
+        $missing += "$($call.cmdlet) has no parameter $(($absent | ForEach-Object { "-$_" }) -join ', ')"
+    }
+}
+if ($missing.Count -gt 0) {
+    $module.Result.calls = @($calls | ForEach-Object { $_.cmdlet })
+    $module.FailJson("this Windows build cannot $operation the rule '$name', nothing was changed: $($missing -join '; ')$(if ($operation -eq 'update') { '; remove it (state=absent) and create it again' })")
+}
+
 $failure = $null
+$applied = @()
 try {
-    if ($operation -eq 'remove') {
-        # wsl-reference §4.2: Remove-NetFirewallHyperVRule without -Name removes every rule.
-        Remove-NetFirewallHyperVRule -Name $name -WhatIf:$module.CheckMode
-    }
-    elseif ($operation -eq 'create') {
-        New-NetFirewallHyperVRule @parameters -WhatIf:$module.CheckMode | Out-Null
-    }
-    elseif ($operation -eq 'update') {
-        Set-NetFirewallHyperVRule -Name $name @parameters -WhatIf:$module.CheckMode
+    foreach ($call in $calls) {
+        $parameters = $call.parameters
+        & $call.cmdlet @parameters -WhatIf:$module.CheckMode -ErrorAction Stop | Out-Null
+        $applied += $call.cmdlet
     }
 }
 catch {
     $failure = $_
 }
 if ($null -ne $failure) {
-    $module.FailJson("Failed to $operation the Hyper-V firewall rule '$name': $($failure.Exception.Message)", $failure)
+    $module.Result.calls = $applied
+    $module.FailJson("Failed to $operation the Hyper-V firewall rule '$name' after $($applied.Count) earlier call(s) ($($applied -join ', ')): $($failure.Exception.Message)", $failure)
 }
 
 $after = $before
@@ -191,6 +220,7 @@ if ($state -eq 'present') {
 $module.Result.changed = $operation -ne 'none'
 $module.Result.operation = $operation
 $module.Result.changed_properties = $changedProperties
+$module.Result.calls = @($calls | ForEach-Object { $_.cmdlet })
 $module.Result.raw_before = $before
 $module.Result.raw_after = $after
 $module.Result.raw_profiles = $profiles

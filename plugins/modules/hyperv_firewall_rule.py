@@ -10,13 +10,17 @@ module: hyperv_firewall_rule
 short_description: Manage a Hyper-V firewall rule for WSL (or another VM creator) on Windows
 description:
   - Creates, updates or removes one Hyper-V firewall rule, identified by its O(name), with
-    C(New-NetFirewallHyperVRule), C(Set-NetFirewallHyperVRule) and C(Remove-NetFirewallHyperVRule).
+    C(New-NetFirewallHyperVRule), C(Set-NetFirewallHyperVRule) and C(Remove-NetFirewallHyperVRule); an existing
+    rule is turned on or off with C(Enable-NetFirewallHyperVRule) / C(Disable-NetFirewallHyperVRule), which exist on
+    every build (C(Set-NetFirewallHyperVRule) lacks C(-Enabled) on some).
+  - Every cmdlet and parameter a task needs is checked against the host's cmdlets before the first write, so a
+    build whose parameter set differs fails with nothing changed.
   - In mirrored networking mode the Hyper-V firewall blocks inbound traffic to WSL by default; a rule like
     this opens one port without allowing everything.
   - Every option is validated and canonicalised on the controller before anything reaches the host (ports
     sorted, de-duplicated and merged; protocol names and numbers; addresses and subnets normalised; the VM
     creator GUID braced and upper-case). Bad input fails with a message naming the option, the value and
-    what is allowed.
+    what is allowed; every problem of the task is reported at once.
   - Only the options given in the task are enforced; the others keep their current value (or the cmdlet
     default when the rule is created).
   - Rules whose name starts with C(WslCore) belong to WSL itself and are refused.
@@ -29,8 +33,8 @@ author:
 options:
   name:
     description:
-      - The rule's C(Name) (its ID), the only stable key of a rule. A literal string; wildcard characters
-        (V(*), V(?), V([), V(])) and names starting with C(WslCore) are refused.
+      - The rule's C(Name) (its ID), the only stable key of a rule. A literal string; PowerShell's wildcard and
+        escape characters (V(*), V(?), V([), V(]) and the backtick) and names starting with C(WslCore) are refused.
     type: str
     required: true
   display_name:
@@ -62,17 +66,20 @@ options:
     description:
       - V(tcp), V(udp), V(icmpv4), V(icmpv6), V(any), or an IP protocol number 0-255 (6, 17, 1 and 58 are
         the same as the names).
-      - Required when O(local_ports) or O(remote_ports) are given, and must then be TCP or UDP.
+      - Required when O(local_ports) or O(remote_ports) are given, and must then be TCP or UDP - or ICMPv4/ICMPv6
+        with ICMP types in O(local_ports), the form of WSL's own ICMP rules.
     type: str
   local_ports:
     description:
       - Local ports (on the WSL side for inbound rules) as integers or V(low-high) ranges, or V(any).
       - Sorted, de-duplicated, and overlapping or adjacent ranges merged before they are compared.
+      - With O(protocol=icmpv4) or O(protocol=icmpv6), ICMP types 0-255 instead (V([3, 11]) is what WSL's own
+        ICMPv4 rule carries); they are sorted but never merged into ranges.
     type: list
     elements: str
   remote_ports:
     description:
-      - Remote ports, in the same form as O(local_ports).
+      - Remote ports, in the same form as O(local_ports); TCP and UDP only.
     type: list
     elements: str
   local_addresses:
@@ -88,7 +95,9 @@ options:
     elements: str
   profiles:
     description:
-      - Firewall profiles the rule applies to; V(any) alone means all. The WSL vNIC uses the Public profile.
+      - Firewall profiles the rule applies to; V(any) alone means all.
+      - Which profile WSL's Hyper-V firewall port gets is not documented; read it with C(Get-NetFirewallHyperVPort)
+        rather than assume one.
     type: list
     elements: str
     choices: [any, domain, private, public]
@@ -109,9 +118,12 @@ attributes:
   platform:
     platforms: windows
 notes:
-  - Ports given without a protocol are refused, because the cmdlets accept ports only with TCP or UDP.
-  - The Windows half is verified statically in this collection (PowerShell parse, option contract, recorded
-    cmdlet output); see C(docs/hyperv_firewall.md) for the opt-in check against a real Windows host.
+  - Ports given without a protocol are refused, because the cmdlets accept ports only with TCP or UDP (and ICMP
+    types with ICMPv4/ICMPv6).
+  - Run on a real Windows host - nothing yet. The PowerShell parses and its options match this documentation;
+    the interpretation is tested against real public captures of C(Get-NetFirewallHyperVRule) output where one
+    exists and constructed output otherwise; see C(docs/hyperv_firewall.md) for what rests on which source and
+    for the opt-in check against a real host.
 seealso:
   - module: effective.wsl.hyperv_firewall_vm_setting
 """
@@ -155,6 +167,12 @@ changed_keys:
   type: list
   elements: str
   sample: [local_ports, vm_creator_id]
+cmdlets:
+  description: The cmdlets called (or, in check mode, called with C(-WhatIf)), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: [Set-NetFirewallHyperVRule, Disable-NetFirewallHyperVRule]
 rule:
   description:
     - The rule after the task, in the module's option vocabulary; null when it does not exist.

@@ -6,17 +6,17 @@
 #AnsibleRequires -CSharpUtil Ansible.Basic
 #AnsibleRequires -PowerShell ..module_utils._HyperVFirewall
 
-# The action plugin of the same name (plugins/action/hyperv_firewall_vm_setting.py) validates every
-# option and sends the values in the spelling the cmdlets print ("True", "Allow", "{GUID}"). The
-# option '_objects' is wire-only, filled by that action plugin and not documented. Each entry names
-# a settings object:
-#   noun             NetFirewallHyperVVMSetting or NetFirewallHyperVProfile (Get-/Set-/New-<noun>)
-#   identity         parameters that select the object (-Name, and -Profile for a profile)
-#   properties       cmdlet property -> canonical value to enforce (only what the user gave)
-#   report           properties to read back raw
-#   effective_query  parameters of the Get- call that reads the effective policy (ActiveStore)
-# This script reads, compares strings in one loop and writes; the action plugin interprets the raw
-# values it returns.
+# Two runs per task, both driven by the action plugin of the same name (plugins/action/hyperv_firewall_vm_setting.py),
+# which validates every option and makes every decision in Python. Options starting with '_' are wire-only:
+#   _phase    'read': report the objects, the registered VM creators and the parameters of the cmdlets;
+#             'write': make the calls in _calls, then report the objects again.
+#   _objects  the settings objects: noun (NetFirewallHyperVVMSetting or NetFirewallHyperVProfile), identity
+#             (-Name, and -Profile for a profile), report (properties to read back), effective_query (the
+#             parameters of the Get- call that reads the effective policy, ActiveStore).
+#   _calls    (write) each: cmdlet, parameters, and fallback - the New- cmdlet to call instead when Set- finds
+#             no object (Set- fails with CmdletizationQuery_NotFound_Name when nothing exists for the creator,
+#             real error record in MicrosoftDocs/WSL#1869).
+# Nothing is written in the read phase, and the write phase is never run in check mode.
 
 $spec = @{
     options = @{
@@ -27,13 +27,20 @@ $spec = @{
         loopback_enabled = @{ type = 'bool' }
         allow_host_policy_merge = @{ type = 'bool' }
         allow_local_firewall_rules = @{ type = 'bool' }
+        _phase = @{ type = 'str'; default = 'read'; choices = @('read', 'write') }
         _objects = @{ type = 'list'; elements = 'dict'; default = @() }
+        _calls = @{ type = 'list'; elements = 'dict'; default = @() }
     }
     supports_check_mode = $true
 }
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 
 $allowedNouns = @('NetFirewallHyperVVMSetting', 'NetFirewallHyperVProfile')
+$allowedCmdlets = foreach ($verb in @('Get', 'Set', 'New')) {
+    foreach ($noun in $allowedNouns) {
+        "$verb-$noun"
+    }
+}
 
 Function ConvertTo-Splat {
     # Splatting needs a Hashtable; the wire gives dictionaries.
@@ -47,85 +54,20 @@ Function ConvertTo-Splat {
     $splat
 }
 
-# wsl-reference §4.1: the cmdlets exist from Windows 11 22H2 (build 22621.2428) only.
-if (-not (Get-Command -Name 'Get-NetFirewallHyperVVMSetting' -ErrorAction SilentlyContinue)) {
-    $module.FailJson('Get-NetFirewallHyperVVMSetting is not available: the Hyper-V firewall needs Windows 11 22H2 build 22621.2428 or later')
-}
-
-$results = @()
-$diffBefore = @{}
-$diffAfter = @{}
-foreach ($object in $module.Params._objects) {
-    $noun = [string]$object.noun
-    if ($allowedNouns -notcontains $noun) {
-        $module.FailJson("Unsupported settings object '$noun'; expected one of $($allowedNouns -join ', ')")
-    }
-    $identity = ConvertTo-Splat -Dictionary $object.identity
-    $desired = ConvertTo-Splat -Dictionary $object.properties
-    $report = [string[]]@($object.report)
-    $label = "$noun $(($identity.Values | ForEach-Object { [string]$_ }) -join ' ')"
-
+Function Get-ObjectReport {
+    # The object of one identity in the default (local, persistent) store and the effective (ActiveStore) ones.
+    param($Object)
+    $noun = [string]$Object.noun
+    $identity = ConvertTo-Splat -Dictionary $Object.identity
+    $report = [string[]]@($Object.report)
     $existing = @(& "Get-$noun" @identity -ErrorAction SilentlyContinue)
-    $before = $null
-    if ($existing.Count -eq 1) {
-        $before = Get-RawProperty -InputObject $existing[0] -Property $report
+    $current = $null
+    if ($existing.Count -gt 0) {
+        $current = Get-RawProperty -InputObject $existing[0] -Property $report
     }
-    elseif ($existing.Count -gt 1) {
-        $module.FailJson("$($existing.Count) objects match $label; expected at most one")
-    }
-
-    $operation = 'none'
-    $changedProperties = @()
-    $parameters = @{}
-    foreach ($entry in $desired.GetEnumerator()) {
-        $observed = $null
-        if ($null -ne $before) {
-            $observed = $existing[0].($entry.Key)
-        }
-        if ((Get-ComparisonKey -Value $observed) -ne (Get-ComparisonKey -Value $entry.Value)) {
-            $parameters[$entry.Key] = $entry.Value
-            $changedProperties += $entry.Key
-        }
-    }
-    try {
-        if ($changedProperties.Count -gt 0 -and $null -ne $before) {
-            & "Set-$noun" @identity @parameters -WhatIf:$module.CheckMode
-            $operation = 'update'
-        }
-        elseif ($changedProperties.Count -gt 0) {
-            # No setting exists for this VM creator yet: Set- would find nothing (wsl-reference §4.2).
-            & "New-$noun" @identity @desired -WhatIf:$module.CheckMode | Out-Null
-            $operation = 'create'
-        }
-    }
-    catch {
-        $module.FailJson("Failed to change ${label}: $($_.Exception.Message)", $_)
-    }
-
-    $after = $before
-    if ($operation -ne 'none' -and -not $module.CheckMode) {
-        $after = $null
-        $current = @(& "Get-$noun" @identity -ErrorAction SilentlyContinue)
-        if ($current.Count -eq 1) {
-            $after = Get-RawProperty -InputObject $current[0] -Property $report
-        }
-    }
-    elseif ($operation -ne 'none') {
-        # Check mode: the prediction is the current object with the requested values laid over it.
-        $after = ConvertTo-Splat -Dictionary $before
-        foreach ($entry in $identity.GetEnumerator()) {
-            if (-not $after.ContainsKey($entry.Key)) {
-                $after[$entry.Key] = $entry.Value
-            }
-        }
-        foreach ($entry in $desired.GetEnumerator()) {
-            $after[$entry.Key] = $entry.Value
-        }
-    }
-
     $effective = @()
     $effectiveReadError = $null
-    $effectiveQuery = ConvertTo-Splat -Dictionary $object.effective_query
+    $effectiveQuery = ConvertTo-Splat -Dictionary $Object.effective_query
     if ($effectiveQuery.Count -gt 0) {
         try {
             foreach ($item in @(& "Get-$noun" @effectiveQuery -ErrorAction Stop)) {
@@ -136,23 +78,83 @@ foreach ($object in $module.Params._objects) {
             $effectiveReadError = $_.Exception.Message
         }
     }
-
-    $diffBefore[$label] = $before
-    $diffAfter[$label] = $after
-    $results += @{
+    @{
         noun = $noun
         identity = $identity
-        operation = $operation
-        changed_properties = $changedProperties
-        raw_before = $before
-        raw_after = $after
+        match_count = $existing.Count
+        raw = $current
         raw_effective = $effective
         effective_read_error = $effectiveReadError
     }
 }
 
-$module.Result.changed = @($results | Where-Object { $_.operation -ne 'none' }).Count -gt 0
-$module.Result.objects = $results
-$module.Diff.before = $diffBefore
-$module.Diff.after = $diffAfter
+foreach ($object in $module.Params._objects) {
+    if ($allowedNouns -notcontains [string]$object.noun) {
+        $module.FailJson("Unsupported settings object '$($object.noun)'; expected one of $($allowedNouns -join ', ')")
+    }
+}
+# The cmdlets exist from Windows 11 22H2 (build 22621.2428) only (Learn, "Hyper-V firewall").
+if (-not (Get-Command -Name 'Get-NetFirewallHyperVVMSetting' -ErrorAction SilentlyContinue)) {
+    $module.FailJson('Get-NetFirewallHyperVVMSetting is not available: the Hyper-V firewall needs Windows 11 22H2 build 22621.2428 or later')
+}
+
+if ($module.Params._phase -eq 'read') {
+    # Parameter sets differ between builds (-AllowHostPolicyMerge is missing from Set-NetFirewallHyperVVMSetting's
+    # syntax line, docset/winserver2025-ps/NetSecurity): report what this host's cmdlets take, Python checks it
+    # against every call before the first write.
+    $parameters = @{}
+    foreach ($cmdlet in $allowedCmdlets) {
+        $command = Get-Command -Name $cmdlet -ErrorAction SilentlyContinue
+        $parameters[$cmdlet] = if ($command) { @($command.Parameters.Keys) } else { $null }
+    }
+    # Set- is the right call once the creator is registered (Set-/New-NetFirewallHyperVVMSetting help).
+    $creators = $null
+    $creatorReadError = $null
+    try {
+        $creators = @(Get-NetFirewallHyperVVMCreator -ErrorAction Stop | ForEach-Object { [string]$_.VMCreatorId })
+    }
+    catch {
+        $creatorReadError = $_.Exception.Message
+    }
+    $module.Result.changed = $false
+    $module.Result.objects = @(foreach ($object in $module.Params._objects) { Get-ObjectReport -Object $object })
+    $module.Result.vm_creators = $creators
+    $module.Result.vm_creator_read_error = $creatorReadError
+    $module.Result.cmdlet_parameters = $parameters
+    $module.ExitJson()
+}
+
+if ($module.CheckMode) {
+    $module.FailJson('the write phase does not run in check mode (internal error of the action plugin)')
+}
+$applied = @()
+foreach ($call in $module.Params._calls) {
+    $cmdlet = [string]$call.cmdlet
+    $fallback = [string]$call.fallback
+    if ($allowedCmdlets -notcontains $cmdlet -or ($fallback -and $allowedCmdlets -notcontains $fallback)) {
+        $module.FailJson("Refusing the call '$cmdlet' (fallback '$fallback'): not a Hyper-V firewall settings cmdlet")
+    }
+    $parameters = ConvertTo-Splat -Dictionary $call.parameters
+    $used = $cmdlet
+    try {
+        try {
+            & $cmdlet @parameters -ErrorAction Stop | Out-Null
+        }
+        catch {
+            if (-not $fallback -or $_.FullyQualifiedErrorId -notlike 'CmdletizationQuery_NotFound*') {
+                throw
+            }
+            $used = $fallback
+            & $fallback @parameters -ErrorAction Stop | Out-Null
+        }
+    }
+    catch {
+        $module.Result.applied = $applied
+        $module.FailJson("$used failed after $($applied.Count) earlier change(s) were applied ($($applied -join ', ')): $($_.Exception.Message)", $_)
+    }
+    $applied += $used
+}
+$module.Result.changed = $applied.Count -gt 0
+$module.Result.applied = $applied
+$module.Result.objects = @(foreach ($object in $module.Params._objects) { Get-ObjectReport -Object $object })
 $module.ExitJson()

@@ -9,12 +9,16 @@ DOCUMENTATION = r"""
 module: hyperv_firewall_vm_setting
 short_description: Manage the Hyper-V firewall settings of the WSL VM (or another VM creator) on Windows
 description:
-  - Sets the Hyper-V firewall settings of one VM creator (WSL by default) with
-    C(Set-NetFirewallHyperVVMSetting), or C(New-NetFirewallHyperVVMSetting) when no setting exists for the
-    creator yet in the local (persistent) policy store.
-  - O(allow_local_firewall_rules) is a per-profile setting; it is applied to each of the Domain, Private and
-    Public profiles of the creator with C(Set-NetFirewallHyperVProfile) (or C(New-NetFirewallHyperVProfile)
-    when the profile object does not exist yet).
+  - Sets the Hyper-V firewall settings of one VM creator (WSL by default) with C(Set-NetFirewallHyperVVMSetting),
+    and the per-profile O(allow_local_firewall_rules) with C(Set-NetFirewallHyperVProfile) on the Domain, Private
+    and Public profiles.
+  - C(Set-) is used once the VM creator is registered (WSL registers its creator when its VM starts and keeps its
+    own setting in the lowest-priority C(SystemDefaults) store) or any of its settings objects exists;
+    C(New-NetFirewallHyperVVMSetting) / C(New-NetFirewallHyperVProfile) only before that, as Microsoft's cmdlet
+    help says. A C(Set-) that finds no object falls back to C(New-).
+  - Runs its PowerShell twice - a read (objects, registered creators, the parameters of this host's cmdlets) and,
+    outside check mode and only when something differs, a write. Every cmdlet and parameter is checked before
+    the first write, so a build whose parameter set differs fails with nothing changed.
   - Only the options given in the task are enforced; with none, the module only reports the settings.
   - Values are compared with the local (persistent) store, which is what the cmdlets write. The effective
     values (ActiveStore, where MDM/Intune policy can take precedence) are returned in RV(effective).
@@ -65,14 +69,15 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: The cmdlets run with C(-WhatIf); the returned settings are then the predicted ones.
+    details: Only the read runs; the returned settings are then the predicted ones.
   diff_mode:
     support: full
   platform:
     platforms: windows
 notes:
-  - The Windows half is verified statically in this collection (PowerShell parse, option contract, recorded
-    cmdlet output); see C(docs/hyperv_firewall.md) for the opt-in check against a real Windows host.
+  - Run on a real Windows host - nothing yet. The PowerShell parses and its options match this documentation;
+    the decisions are tested against a real public capture of C(Get-NetFirewallHyperVVMSetting -PolicyStore
+    ActiveStore) and constructed reads; see C(docs/hyperv_firewall.md) for what rests on which source.
 seealso:
   - module: effective.wsl.hyperv_firewall_rule
 """
@@ -103,8 +108,18 @@ changed_keys:
   type: list
   elements: str
   sample: [default_inbound_action]
+cmdlets:
+  description: The cmdlets called in order (in check mode, the ones that would be).
+  returned: always
+  type: list
+  elements: str
+  sample: [Set-NetFirewallHyperVVMSetting]
+creator_registered:
+  description: Whether C(Get-NetFirewallHyperVVMCreator) lists the VM creator.
+  returned: always
+  type: bool
 created:
-  description: The cmdlet nouns for which a C(New-) cmdlet created the object (no setting existed yet).
+  description: The cmdlet nouns for which a C(New-) cmdlet created the object (the creator was not registered).
   returned: always
   type: list
   elements: str

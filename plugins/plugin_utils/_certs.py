@@ -18,6 +18,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from ansible_collections.effective.wsl.plugins.module_utils._typename import builtin_type_name
+
 try:
     from cryptography import x509
     from cryptography.exceptions import UnsupportedAlgorithm
@@ -280,7 +282,7 @@ def parse_win_certificate_info_item(item: dict, origin: str) -> list[Certificate
             ]
         )
     if not isinstance(encoded, str):
-        raise CertificateInputError([f"{origin}: 'raw' is {type(encoded).__name__}; allowed: a base64 DER string"])
+        raise CertificateInputError([f"{origin}: 'raw' is {builtin_type_name(encoded)}; allowed: a base64 DER string"])
     try:
         der = base64.b64decode(re.sub(r"\s", "", encoded), validate=True)
     except (binascii.Error, ValueError):
@@ -306,7 +308,7 @@ def parse_certificates_option(values: list) -> list[Certificate]:
                 parsed.extend(parse_win_certificate_info_item(value, origin))
             else:
                 problems.append(
-                    f"{origin}: is a {type(value).__name__}; allowed: a PEM/DER string or a "
+                    f"{origin}: is a {builtin_type_name(value)}; allowed: a PEM/DER string or a "
                     "win_certificate_info item (mapping with 'raw')"
                 )
         except CertificateInputError as error:

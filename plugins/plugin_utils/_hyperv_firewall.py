@@ -20,6 +20,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from ansible_collections.effective.wsl.plugins.module_utils._typename import builtin_type_name
+
 # wsl-reference §4.1: the VMCreatorId under which WSL registers with the Hyper-V firewall.
 WSL_VM_CREATOR_ID = "{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}"
 
@@ -30,6 +32,9 @@ PROTECTED_RULE_PREFIX = "WslCore"
 PROTOCOL_NUMBERS = {"tcp": 6, "udp": 17, "icmpv4": 1, "icmpv6": 58}
 PROTOCOL_SPELLING = {6: "TCP", 17: "UDP", 1: "ICMPv4", 58: "ICMPv6"}
 PORT_PROTOCOLS = ("TCP", "UDP")
+# WSL's own ICMP rules carry ICMP TYPES in LocalPorts: {3, 11} for ICMPv4, {135, 136, 1, 3} for ICMPv6
+# (microsoft/WSL src/windows/common/WslCoreFirewallSupport.cpp, MakeDefaultFirewallRuleConfiguration).
+ICMP_PROTOCOLS = ("ICMPv4", "ICMPv6")
 
 # The cmdlets print an unrestricted condition as "Any" (wsl-reference §4.2).
 ANY = "Any"
@@ -85,7 +90,8 @@ ENFORCEMENT_PROBLEMS = ("ParsingError", "Error")
 
 _GUID_RE = re.compile(r"^(\{)?[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}(?(1)\})$")
 _PORT_RANGE_RE = re.compile(r"^(\d+)\s*-\s*(\d+)$")
-_NAME_WILDCARDS = "*?[]"
+# PowerShell's wildcard characters and its escape character, the backtick (about_Wildcards).
+_NAME_WILDCARDS = "*?[]`"
 _TRUE_WORDS = ("yes", "on", "1", "true", "y", "t")
 _FALSE_WORDS = ("no", "off", "0", "false", "n", "f")
 
@@ -97,9 +103,7 @@ class FirewallOptionError(ValueError):
 def _describe(value):
     if isinstance(value, str):
         return repr(str(value))
-    # Task values may be tagged subclasses (ansible-core 2.19 data tagging): name the builtin type.
-    builtin = next((kind for kind in type(value).__mro__ if kind.__module__ == "builtins"), type(value))
-    return f"{value!r} ({builtin.__name__})"
+    return f"{value!r} ({builtin_type_name(value)})"
 
 
 def _as_list(option, value):
@@ -125,9 +129,11 @@ def canonical_name(value):
         raise FirewallOptionError(f"name: {value!r} has leading or trailing white space; give the exact rule name")
     wildcards = sorted({char for char in value if char in _NAME_WILDCARDS})
     if wildcards:
-        # -Name may be treated as a wildcard pattern by Get-/Remove-: one '*' would select every rule.
+        # The cmdlets take -Name in CIM queries that may match it as a pattern: one '*' would select every rule,
+        # a backtick escapes the next character.
         raise FirewallOptionError(
-            f"name: {value!r} contains the wildcard character(s) {' '.join(wildcards)}; a rule name must be literal"
+            f"name: {value!r} contains the PowerShell wildcard or escape character(s) {' '.join(wildcards)}; "
+            "a rule name must be literal (allowed: any other characters)"
         )
     if value.lower().startswith(PROTECTED_RULE_PREFIX.lower()):
         raise FirewallOptionError(
@@ -209,12 +215,20 @@ def _parse_port(option, item):
     return low, high
 
 
-def canonical_ports(option, value):
-    """Sorted, de-duplicated ports with overlapping or adjacent ranges merged: ``['80', '8000-8100']``."""
+def _items_unless_any(option, value, what):
+    """The items of a list option, or None for a lone ``any``; ``any`` among other items is refused."""
     items = _as_list(option, value)
     if any(isinstance(item, str) and item.strip().lower() == "any" for item in items):
         if len(items) > 1:
-            raise FirewallOptionError(f"{option}: 'any' cannot be combined with other ports, got {items!r}")
+            raise FirewallOptionError(f"{option}: 'any' cannot be combined with other {what}, got {items!r}")
+        return None
+    return items
+
+
+def canonical_ports(option, value):
+    """Sorted, de-duplicated ports with overlapping or adjacent ranges merged: ``['80', '8000-8100']``."""
+    items = _items_unless_any(option, value, "ports")
+    if items is None:
         return [ANY]
     merged = []
     for low, high in sorted(_parse_port(option, item) for item in items):
@@ -223,6 +237,23 @@ def canonical_ports(option, value):
         else:
             merged.append((low, high))
     return [str(low) if low == high else f"{low}-{high}" for low, high in merged]
+
+
+def canonical_icmp_types(option, value):
+    """ICMP types 0-255 (what an ICMP rule carries in LocalPorts), sorted numerically, never merged into ranges."""
+    items = _items_unless_any(option, value, "ICMP types")
+    if items is None:
+        return [ANY]
+    types = set()
+    for item in items:
+        text = str(item).strip() if isinstance(item, (int, str)) and not isinstance(item, bool) else ""
+        if not text.isdigit() or int(text) > 255:
+            raise FirewallOptionError(
+                f"{option}: {_describe(item)} is not an ICMP type; with protocol icmpv4/icmpv6 expected ICMP types "
+                "0-255 (e.g. 3, 11) or 'any'"
+            )
+        types.add(int(text))
+    return [str(number) for number in sorted(types)]
 
 
 def _parse_address(option, item):
@@ -262,10 +293,8 @@ def canonical_addresses(option, value):
 
 
 def _canonical_address_entries(option, value):
-    items = _as_list(option, value)
-    if any(isinstance(item, str) and item.strip().lower() == "any" for item in items):
-        if len(items) > 1:
-            raise FirewallOptionError(f"{option}: 'any' cannot be combined with other addresses, got {items!r}")
+    items = _items_unless_any(option, value, "addresses")
+    if items is None:
         return [(ANY, ())]
     parsed = {}
     for item in items:
@@ -298,65 +327,108 @@ def _check_options(args, known, module):
         )
 
 
+class _Problems:
+    """Collects every input problem so that one run reports them all (ValueError subclasses only)."""
+
+    def __init__(self):
+        self.messages = []
+
+    def check(self, function, *args):
+        try:
+            return function(*args)
+        except FirewallOptionError as error:
+            self.messages.append(str(error))
+            return None
+
+    def raise_any(self):
+        if len(self.messages) == 1:
+            raise FirewallOptionError(self.messages[0])
+        if self.messages:
+            raise FirewallOptionError(f"{len(self.messages)} problems: " + "; ".join(self.messages))
+
+
+def _rule_ports(option, value, protocol):
+    if protocol in ICMP_PROTOCOLS:
+        if option == "remote_ports":
+            raise FirewallOptionError(
+                f"remote_ports: not valid with protocol {protocol}; ICMP types go in local_ports, as in WSL's own "
+                "ICMP rules"
+            )
+        return canonical_icmp_types(option, value)
+    ports = canonical_ports(option, value)
+    if ports != [ANY] and protocol not in PORT_PROTOCOLS:
+        raise FirewallOptionError(
+            f"{option}: ports are only valid with protocol tcp or udp (or 6/17), and ICMP types in local_ports with "
+            f"icmpv4 or icmpv6; got protocol {protocol.lower() if protocol else 'not set'!r}"
+        )
+    return ports
+
+
+# What the rule module calls to turn an existing rule on or off: Set-NetFirewallHyperVRule has no -Enabled in
+# some builds and docsets, Enable-/Disable-NetFirewallHyperVRule -Name exist in all of them
+# (MicrosoftDocs/windows-powershell-docs docset/winserver2022-ps and winserver2025-ps, NetSecurity).
+RULE_SWITCH_CMDLETS = {"Enabled": {"True": "Enable-NetFirewallHyperVRule", "False": "Disable-NetFirewallHyperVRule"}}
+
+
 def build_rule_request(args):
     """Validate the task options of hyperv_firewall_rule; return the arguments of its ``.ps1``.
 
-    ``_properties`` holds only the options the user gave (plus ``VMCreatorId``, which defaults to
-    WSL's so rules never apply to every VM creator by accident, wsl-reference §4.2). Values are in the
-    cmdlet's printed spelling; ``_aliases`` lists other spellings the cmdlet may print for the same
-    value (lower-case), which the ``.ps1`` maps before comparing.
+    Every problem is reported at once. ``_properties`` holds only the options the user gave (plus
+    ``VMCreatorId``, which defaults to WSL's so rules never apply to every VM creator by accident).
+    Values are in the cmdlet's printed spelling; ``_aliases`` lists other spellings the cmdlet may print
+    for the same value (lower-case), which the ``.ps1`` maps before comparing.
     """
     args = {key: value for key, value in args.items() if value is not None}
-    _check_options(args, RULE_OPTIONS, "hyperv_firewall_rule")
-    name = canonical_name(args.get("name"))
-    state = canonical_choice("state", args.get("state", "present"), {s: s for s in RULE_STATES})
+    problems = _Problems()
+    problems.check(_check_options, args, RULE_OPTIONS, "hyperv_firewall_rule")
+    name = problems.check(canonical_name, args.get("name"))
+    state = problems.check(canonical_choice, "state", args.get("state", "present"), {s: s for s in RULE_STATES})
     if state == "absent":
         extra = sorted(set(args) - {"name", "state"})
         if extra:
-            raise FirewallOptionError(
+            problems.messages.append(
                 f"state=absent removes the rule by name only; remove the option(s) {', '.join(extra)} "
                 "(they would be ignored)"
             )
+        problems.raise_any()
         return {"name": name, "state": state}
 
-    vm_creator_id = canonical_guid("vm_creator_id", args.get("vm_creator_id", WSL_VM_CREATOR_ID))
+    vm_creator_id = problems.check(canonical_guid, "vm_creator_id", args.get("vm_creator_id", WSL_VM_CREATOR_ID))
     properties = {"VMCreatorId": vm_creator_id}
     aliases = {}
     if "display_name" in args:
-        properties["DisplayName"] = canonical_text("display_name", args["display_name"])
+        properties["DisplayName"] = problems.check(canonical_text, "display_name", args["display_name"])
     if "enabled" in args:
-        properties["Enabled"] = canonical_bool("enabled", args["enabled"])
+        properties["Enabled"] = problems.check(canonical_bool, "enabled", args["enabled"])
     if "direction" in args:
-        properties["Direction"] = canonical_choice("direction", args["direction"], DIRECTIONS)
+        properties["Direction"] = problems.check(canonical_choice, "direction", args["direction"], DIRECTIONS)
     if "action" in args:
-        properties["Action"] = canonical_choice("action", args["action"], RULE_ACTIONS)
+        properties["Action"] = problems.check(canonical_choice, "action", args["action"], RULE_ACTIONS)
     if "protocol" in args:
-        protocol = canonical_protocol(args["protocol"])
+        protocol = problems.check(canonical_protocol, args["protocol"])
         properties["Protocol"] = protocol
         number = next((str(n) for n, spelling in PROTOCOL_SPELLING.items() if spelling == protocol), None)
         if number:
             aliases["Protocol"] = {number: protocol}
+    protocol_known = "protocol" not in args or properties["Protocol"] is not None
     for option in ("local_ports", "remote_ports"):
-        if option not in args:
-            continue
-        ports = canonical_ports(option, args[option])
-        if ports != [ANY] and properties.get("Protocol") not in PORT_PROTOCOLS:
-            raise FirewallOptionError(
-                f"{option}: ports are only valid with protocol tcp or udp (or 6/17), "
-                f"got protocol {args.get('protocol', 'not set')!r}"
-            )
-        properties[RULE_PROPERTY_OF_OPTION[option]] = ports
+        if option in args and protocol_known:
+            ports = problems.check(_rule_ports, option, args[option], properties.get("Protocol"))
+            properties[RULE_PROPERTY_OF_OPTION[option]] = ports
     for option in ("local_addresses", "remote_addresses"):
         if option not in args:
             continue
-        entries = _canonical_address_entries(option, args[option])
+        entries = problems.check(_canonical_address_entries, option, args[option])
+        if entries is None:
+            continue
         prop = RULE_PROPERTY_OF_OPTION[option]
         properties[prop] = [spelling for spelling, _alternatives in entries]
         spellings = {alt.lower(): spelling for spelling, alternatives in entries for alt in alternatives}
         if spellings:
             aliases[prop] = spellings
     if "profiles" in args:
-        properties["Profiles"] = canonical_profiles(args["profiles"])
+        properties["Profiles"] = problems.check(canonical_profiles, args["profiles"])
+    problems.raise_any()
 
     return {
         "name": name,
@@ -367,6 +439,7 @@ def build_rule_request(args):
         "_create_properties": {"DisplayName": name},
         "_aliases": aliases,
         "_set_parameter_names": dict(RULE_SET_PARAMETER_NAMES),
+        "_switch_cmdlets": {prop: dict(cmdlets) for prop, cmdlets in RULE_SWITCH_CMDLETS.items()},
     }
 
 
@@ -378,21 +451,23 @@ def build_vm_setting_request(args):
     per-profile objects carry ``AllowLocalFirewallRules`` (wsl-reference §4.2, Set-/New-NetFirewallHyperVProfile).
     """
     args = {key: value for key, value in args.items() if value is not None}
-    _check_options(args, VM_SETTING_OPTIONS, "hyperv_firewall_vm_setting")
-    vm_creator_id = canonical_guid("vm_creator_id", args.get("vm_creator_id", WSL_VM_CREATOR_ID))
+    problems = _Problems()
+    problems.check(_check_options, args, VM_SETTING_OPTIONS, "hyperv_firewall_vm_setting")
+    vm_creator_id = problems.check(canonical_guid, "vm_creator_id", args.get("vm_creator_id", WSL_VM_CREATOR_ID))
     setting_properties = {}
     for option, prop in VM_SETTING_PROPERTY_OF_OPTION.items():
         if option not in args:
             continue
         if option.startswith("default_"):
-            setting_properties[prop] = canonical_choice(option, args[option], DEFAULT_ACTIONS)
+            setting_properties[prop] = problems.check(canonical_choice, option, args[option], DEFAULT_ACTIONS)
         else:
-            setting_properties[prop] = canonical_bool(option, args[option])
+            setting_properties[prop] = problems.check(canonical_bool, option, args[option])
     profile_properties = {}
     if "allow_local_firewall_rules" in args:
-        profile_properties["AllowLocalFirewallRules"] = canonical_bool(
-            "allow_local_firewall_rules", args["allow_local_firewall_rules"]
+        profile_properties["AllowLocalFirewallRules"] = problems.check(
+            canonical_bool, "allow_local_firewall_rules", args["allow_local_firewall_rules"]
         )
+    problems.raise_any()
     objects = [
         {
             "noun": "NetFirewallHyperVVMSetting",
@@ -458,24 +533,26 @@ def interpret_protocol(value):
     return text.lower()
 
 
-def interpret_ports(value):
+def _interpret_list(value, canonical):
     items = _raw_list(value)
     if not items or [item.lower() for item in items] == ["any"]:
         return ["any"]
     try:
-        return canonical_ports("ports", items)
+        return canonical("printed", items)
     except FirewallOptionError:
         return items  # a keyword this engine does not model: shown as printed
 
 
+def interpret_ports(value):
+    return _interpret_list(value, canonical_ports)
+
+
 def interpret_addresses(value):
-    items = _raw_list(value)
-    if not items or [item.lower() for item in items] == ["any"]:
-        return ["any"]
-    try:
-        return canonical_addresses("addresses", items)
-    except FirewallOptionError:
-        return items
+    return _interpret_list(value, canonical_addresses)
+
+
+def interpret_icmp_types(value):
+    return _interpret_list(value, canonical_icmp_types)
 
 
 def interpret_profiles(value):
@@ -495,15 +572,17 @@ def interpret_rule(raw):
     if not raw:
         return None
     vm_creator = _raw_text(raw.get("VMCreatorId"))
+    protocol = interpret_protocol(raw.get("Protocol"))
+    ports = interpret_icmp_types if protocol in ("icmpv4", "icmpv6") else interpret_ports
     return {
         "name": _raw_text(raw.get("Name")),
         "display_name": _raw_text(raw.get("DisplayName")),
         "enabled": interpret_enabled(raw.get("Enabled")),
         "direction": _interpret_choice(raw.get("Direction")),
         "action": _interpret_choice(raw.get("Action")),
-        "protocol": interpret_protocol(raw.get("Protocol")),
-        "local_ports": interpret_ports(raw.get("LocalPorts")),
-        "remote_ports": interpret_ports(raw.get("RemotePorts")),
+        "protocol": protocol,
+        "local_ports": ports(raw.get("LocalPorts")),
+        "remote_ports": ports(raw.get("RemotePorts")),
         "local_addresses": interpret_addresses(raw.get("LocalAddresses")),
         "remote_addresses": interpret_addresses(raw.get("RemoteAddresses")),
         "profiles": interpret_profiles(raw.get("Profiles")),
@@ -640,6 +719,7 @@ def rule_result(request, module_result, want_diff):
         "changed_keys": sorted(
             _OPTION_OF_RULE_PROPERTY.get(prop, prop) for prop in module_result.get("changed_properties") or []
         ),
+        "cmdlets": list(module_result.get("calls") or []),
         "rule": after,
         "enforcement_status": after.get("enforcement_status") if after else None,
         "profiles": profiles,
@@ -667,44 +747,129 @@ def _effective_entry(raw_entries, identity):
     return None
 
 
-def vm_setting_result(request, module_result, want_diff, check_mode):
-    """The task result of hyperv_firewall_vm_setting from the raw report of its .ps1."""
+class FirewallHostError(Exception):
+    """The host cannot do what the task asks (a cmdlet or parameter is missing); nothing was changed."""
+
+
+def _differs(observed, desired):
+    return (_raw_text(observed) or "").lower() != str(desired).strip().lower()
+
+
+def plan_vm_setting(request, read_result):
+    """The cmdlet calls that bring each settings object to the requested values, from the read phase's report.
+
+    Set- once the VM creator is registered or any of its settings objects exists; New- only before that
+    (Set-/New-NetFirewallHyperVVMSetting and -Profile help, docset/winserver2025-ps/NetSecurity: New- "should be
+    used when none of the following are true: a Hyper-V VM creator has registered its VM creator ID with the
+    system, when another Hyper-V setting is already configured for the specified VM creator ID, or when a
+    Hyper-V firewall port is created"). WSL registers its creator and writes its own setting into the
+    SystemDefaults store (microsoft/WSL src/windows/common/WslCoreFirewallSupport.cpp), so an empty local store
+    does not mean New-. A Set- call carries the New- call as its fallback for a creator that is not registered
+    after all. Every parameter of every call is checked against the host's cmdlets before anything is written;
+    a missing one raises FirewallHostError naming them all.
+    """
+    creator = request["vm_creator_id"]
+    registered = {_interpret_vm_creator(str(item)) for item in _raw_list(read_result.get("vm_creators"))}
+    reported = read_result.get("objects") or []
+    exists = any(entry.get("raw") for entry in reported)
+    verb = "Set" if creator in registered or exists else "New"
+    calls, changed = [], {}
+    for wanted, entry in zip(request["_objects"], reported, strict=True):
+        raw = entry.get("raw") or {}
+        properties = {prop: value for prop, value in wanted["properties"].items() if _differs(raw.get(prop), value)}
+        changed[_object_label(wanted)] = sorted(properties)
+        if not properties:
+            continue
+        noun = wanted["noun"]
+        calls.append(
+            {
+                "cmdlet": f"{verb}-{noun}",
+                "parameters": {**wanted["identity"], **properties},
+                "fallback": f"New-{noun}" if verb == "Set" else "",
+            }
+        )
+    _check_parameters(calls, read_result.get("cmdlet_parameters") or {})
+    return {"calls": calls, "changed": changed, "creator_registered": creator in registered, "verb": verb}
+
+
+def _check_parameters(calls, host_parameters):
+    missing = []
+    for call in calls:
+        for cmdlet in filter(None, (call["cmdlet"], call["fallback"])):
+            available = host_parameters.get(cmdlet)
+            if available is None:
+                missing.append(f"{cmdlet} does not exist")
+                continue
+            absent = [name for name in call["parameters"] if name not in available]
+            if absent:
+                missing.append(f"{cmdlet} has no parameter {', '.join('-' + name for name in absent)}")
+    if missing:
+        raise FirewallHostError(
+            "this Windows build cannot apply the request, nothing was changed: " + "; ".join(sorted(set(missing)))
+        )
+
+
+def _object_label(entry):
+    identity = entry.get("identity") or {}
+    return " ".join([entry.get("noun", ""), *(str(value) for value in identity.values())])
+
+
+def _predicted(raw, wanted):
+    """Check mode: the object as it is, with the requested values laid over it."""
+    predicted = dict(raw or {})
+    predicted.update({key: value for key, value in wanted["identity"].items() if key not in predicted})
+    predicted.update(wanted["properties"])
+    return predicted
+
+
+def vm_setting_result(request, read_result, plan, write_result, want_diff, check_mode):
+    """The task result of hyperv_firewall_vm_setting from its read (and, outside check mode, write) report."""
     sides = {"before": {"vm_setting": None, "profiles": {}}, "after": {"vm_setting": None, "profiles": {}}}
     effective = {"vm_setting": None, "profiles": {}}
-    changed_keys, created, warnings = set(), [], list(module_result.get("warnings") or [])
-    for entry in module_result.get("objects") or []:
-        identity = entry.get("identity") or {}
-        is_profile = entry.get("noun") == "NetFirewallHyperVProfile"
+    warnings = [*(read_result.get("warnings") or []), *((write_result or {}).get("warnings") or [])]
+    after_report = (write_result or {}).get("objects") or read_result.get("objects") or []
+    for wanted, before, after in zip(request["_objects"], read_result.get("objects") or [], after_report, strict=True):
+        identity = wanted["identity"]
+        is_profile = wanted["noun"] == "NetFirewallHyperVProfile"
         interpret = interpret_profile if is_profile else interpret_vm_setting
-        raw_effective = _effective_entry(entry.get("raw_effective"), identity)
-        for side in ("before", "after"):
-            value = interpret(entry.get(f"raw_{side}"))
+        changed = plan["changed"][_object_label(wanted)]
+        raw_after = after.get("raw")
+        if check_mode and changed:
+            raw_after = _predicted(before.get("raw"), wanted)
+        values = {"before": interpret(before.get("raw")), "after": interpret(raw_after)}
+        effective_value = interpret(_effective_entry(after.get("raw_effective"), identity))
+        for side, value in values.items():
             if is_profile:
                 sides[side]["profiles"][identity["Profile"].lower()] = value
             else:
                 sides[side]["vm_setting"] = value
         if is_profile:
-            effective["profiles"][identity["Profile"].lower()] = interpret(raw_effective)
-        else:
-            effective["vm_setting"] = interpret(raw_effective)
-        changed_keys.update(_OPTION_OF_SETTING_PROPERTY.get(p, p) for p in entry.get("changed_properties") or [])
-        if entry.get("operation") == "create":
-            created.append(entry.get("noun"))
-        if entry.get("effective_read_error"):
-            warnings.append(
-                f"could not read the effective (ActiveStore) {entry.get('noun')}: {entry['effective_read_error']}"
+            # In check mode nothing was written, so a profile being changed is judged by its predicted value.
+            effective["profiles"][identity["Profile"].lower()] = (
+                values["after"] if check_mode and changed else effective_value
             )
-
-    # In check mode nothing was written, so a profile being changed is judged by its predicted value.
-    judged = [
-        (sides["after"]["profiles"].get(name) if check_mode else None) or effective_profile
-        for name, effective_profile in effective["profiles"].items()
-    ]
-    warnings.extend(local_rules_warnings([entry for entry in judged if entry], subject="local Hyper-V firewall rules"))
+        else:
+            effective["vm_setting"] = effective_value
+        if after.get("effective_read_error"):
+            warnings.append(
+                f"could not read the effective (ActiveStore) {wanted['noun']}: {after['effective_read_error']}"
+            )
+    if read_result.get("vm_creator_read_error"):
+        warnings.append(
+            f"could not list the registered VM creators ({read_result['vm_creator_read_error']}); "
+            f"{plan['verb']}- was chosen from the settings objects found"
+        )
+    applied = (write_result or {}).get("applied") or ([call["cmdlet"] for call in plan["calls"]] if check_mode else [])
+    judged = [entry for entry in effective["profiles"].values() if entry]
+    warnings.extend(local_rules_warnings(judged, subject="local Hyper-V firewall rules"))
     result = {
-        "changed": bool(module_result.get("changed")),
-        "changed_keys": sorted(changed_keys),
-        "created": created,
+        "changed": bool(plan["calls"]),
+        "changed_keys": sorted(
+            {_OPTION_OF_SETTING_PROPERTY.get(prop, prop) for props in plan["changed"].values() for prop in props}
+        ),
+        "created": sorted({cmdlet.split("-", 1)[1] for cmdlet in applied if cmdlet.startswith("New-")}),
+        "cmdlets": applied,
+        "creator_registered": plan["creator_registered"],
         "vm_setting": sides["after"]["vm_setting"],
         "profiles": sides["after"]["profiles"],
         "effective": effective,

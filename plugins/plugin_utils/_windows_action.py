@@ -26,6 +26,10 @@ class WindowsStateAction(ActionBase):
         """The task result from the .ps1's raw report."""
         raise NotImplementedError
 
+    def execute(self, module_args: dict, task_vars: dict) -> dict:
+        """Run the .ps1 once; an action that reads before it writes runs it more than once here."""
+        return self._execute_module(module_name=self.module_name, module_args=module_args, task_vars=task_vars)
+
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         try:
@@ -40,7 +44,7 @@ class WindowsStateAction(ActionBase):
                 f"not over {self._connection.transport!r}{self.other_side_hint}",
             )
             return result
-        module_result = self._execute_module(module_name=self.module_name, module_args=module_args, task_vars=task_vars)
+        module_result = self.execute(module_args, task_vars)
         if module_result.get("failed"):
             result.update(module_result)
             return result

@@ -47,17 +47,20 @@ def new_rule_parameters(module_args):
 def test_ps1_create_branch_is_the_one_modelled_above():
     # Keeps new_rule_parameters honest: the .ps1 builds exactly that splat, in that order.
     source = PS1.read_text()
-    create = source.index("$parameters.Name = $name")
+    create = source.index("$parameters = @{ Name = $name }")
     assert create < source.index("foreach ($entry in $createProperties.GetEnumerator())", create)
     assert source.index("foreach ($entry in $createProperties.GetEnumerator())", create) < source.index(
         "foreach ($entry in $desired.GetEnumerator())", create
     )
-    assert "New-NetFirewallHyperVRule @parameters -WhatIf:$module.CheckMode" in source
-    assert "Set-NetFirewallHyperVRule -Name $name @parameters -WhatIf:$module.CheckMode" in source
-    assert "Remove-NetFirewallHyperVRule -Name $name -WhatIf:$module.CheckMode" in source
+    assert "@{ cmdlet = 'New-NetFirewallHyperVRule'; parameters = $parameters }" in source
+    # Every call goes through one loop, after every planned call was checked against the host's cmdlets.
+    probe = source.index("$absent = @($call.parameters.Keys")
+    assert probe < source.index("& $call.cmdlet @parameters -WhatIf:$module.CheckMode -ErrorAction Stop")
     code_lines = [line for line in source.splitlines() if not line.lstrip().startswith("#")]
     removals = [line.strip() for line in code_lines if "Remove-NetFirewallHyperVRule" in line]
-    assert removals == ["Remove-NetFirewallHyperVRule -Name $name -WhatIf:$module.CheckMode"]
+    assert removals == [
+        "$null = $calls.Add(@{ cmdlet = 'Remove-NetFirewallHyperVRule'; parameters = @{ Name = $name } })"
+    ]
 
 
 def test_issue_example_new_rule_arguments():
@@ -122,7 +125,8 @@ BAD_INPUTS = [
     ({"local_ports": ["90-80"], "protocol": "tcp"}, ["local_ports", "'90-80'", "range starts above its end"]),
     ({"local_ports": ["http"], "protocol": "tcp"}, ["local_ports", "'http'", "1-65535"]),
     ({"protocol": "tpc"}, ["protocol", "'tpc'", "tcp, udp, icmpv4, icmpv6, any"]),
-    ({"protocol": "icmpv4", "local_ports": [80]}, ["local_ports", "'icmpv4'", "only valid with protocol tcp or udp"]),
+    ({"protocol": "icmpv4", "local_ports": [256]}, ["local_ports", "256", "ICMP types 0-255"]),
+    ({"protocol": "icmpv6", "remote_ports": [1]}, ["remote_ports", "ICMPv6", "ICMP types go in local_ports"]),
     ({"protocol": "any", "remote_ports": [80]}, ["remote_ports", "'any'", "only valid with protocol tcp or udp"]),
     ({"vm_creator_id": "{40E0AC32-46A5-438A-A0B2}"}, ["vm_creator_id", "{40E0AC32-46A5-438A-A0B2}", "8-4-4-4-12"]),
     ({"vm_creator_id": "not-a-guid"}, ["vm_creator_id", "'not-a-guid'", "GUID"]),
@@ -133,6 +137,7 @@ BAD_INPUTS = [
     ({"name": ""}, ["name", "''", "non-empty string"]),
     ({"name": "WslCore-Allow-Inbound-ICMPv4-1-{x}"}, ["name", "WslCore", "belong to WSL itself"]),
     ({"name": "*"}, ["name", "'*'", "wildcard"]),
+    ({"name": "web`1"}, ["name", "'web`1'", "escape character(s) `"]),
     ({"state": "absent", "protocol": "tcp"}, ["state=absent", "protocol"]),
     ({"profiles": ["home"]}, ["profiles", "'home'", "any, domain, private, public"]),
     ({"enabled": "perhaps"}, ["enabled", "'perhaps'", "true or false"]),

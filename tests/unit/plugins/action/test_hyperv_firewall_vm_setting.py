@@ -1,4 +1,8 @@
-"""The hyperv_firewall_vm_setting action plugin: validation before the host, exact .ps1 arguments, results."""
+"""The hyperv_firewall_vm_setting action plugin: validation before the host, the read-plan-write runs, results.
+
+Host reports are JSON fixtures (tests/unit/fixtures/hyperv_firewall, each naming its source); the .ps1 is
+replaced by a fake that answers the read phase with one fixture and records the write phase's calls.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,14 @@ from ansible_collections.effective.wsl.plugins.action.hyperv_firewall_vm_setting
 
 REPO = Path(__file__).resolve().parents[4]
 FIXTURES = REPO / "tests" / "unit" / "fixtures" / "hyperv_firewall"
-PS1 = REPO / "plugins" / "modules" / "hyperv_firewall_vm_setting.ps1"
 WSL = "{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}"
 
 
-def make_action(args, module_result=None, check_mode=False, diff=False):
+def fixture(name):
+    return json.loads((FIXTURES / name).read_text())
+
+
+def make_action(args, read=None, write=None, check_mode=False, diff=False):
     task = MagicMock()
     task.args = args
     task.async_val = 0
@@ -27,69 +34,97 @@ def make_action(args, module_result=None, check_mode=False, diff=False):
     connection._shell.tmpdir = "/remote/tmp"
     connection._shell.SHELL_FAMILY = "powershell"
     action = ActionModule(task, connection, MagicMock(), loader=None, templar=None, shared_loader_obj=None)
-    action._execute_module = MagicMock(return_value=module_result or {})
+    replies = {"read": read or {}, "write": write or {}}
+    action._execute_module = MagicMock(side_effect=lambda **call: replies[call["module_args"]["_phase"]])
     return action
 
 
-def fixture(name):
-    return json.loads((FIXTURES / name).read_text())
+def phases(action):
+    return [call.kwargs["module_args"]["_phase"] for call in action._execute_module.call_args_list]
 
 
-def cmdlet_calls(module_args, existing_nouns):
-    """The cmdlet calls hyperv_firewall_vm_setting.ps1 makes for objects whose properties all differ:
-    Set-<noun> @identity @properties when the object exists, New-<noun> @identity @properties otherwise."""
-    calls = []
-    for entry in module_args["_objects"]:
-        if not entry["properties"]:
-            continue
-        verb = "Set" if entry["noun"] in existing_nouns else "New"
-        calls.append((f"{verb}-{entry['noun']}", {**entry["identity"], **entry["properties"]}))
-    return calls
-
-
-def test_ps1_write_calls_are_the_ones_modelled_above():
-    source = PS1.read_text()
-    assert '& "Set-$noun" @identity @parameters -WhatIf:$module.CheckMode' in source
-    assert '& "New-$noun" @identity @desired -WhatIf:$module.CheckMode | Out-Null' in source
-    assert "$allowedNouns = @('NetFirewallHyperVVMSetting', 'NetFirewallHyperVProfile')" in source
-
-
-def test_issue_example_set_default_inbound_action():
-    # Set-NetFirewallHyperVVMSetting -Name '{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}' -DefaultInboundAction Allow
-    action = make_action({"default_inbound_action": "allow"}, module_result=fixture("vm_setting_inbound_allow.json"))
-    result = action.run(task_vars={})
-    call = action._execute_module.call_args.kwargs
-    assert call["module_name"] == "effective.wsl.hyperv_firewall_vm_setting"
-    module_args = call["module_args"]
-    assert cmdlet_calls(module_args, existing_nouns={"NetFirewallHyperVVMSetting"}) == [
-        ("Set-NetFirewallHyperVVMSetting", {"Name": WSL, "DefaultInboundAction": "Allow"})
+def write_calls(action):
+    writes = [
+        c.kwargs["module_args"]
+        for c in action._execute_module.call_args_list
+        if c.kwargs["module_args"]["_phase"] == "write"
     ]
-    # when WSL has no setting yet in the local store, the same arguments go to New-
-    assert cmdlet_calls(module_args, existing_nouns=set()) == [
-        ("New-NetFirewallHyperVVMSetting", {"Name": WSL, "DefaultInboundAction": "Allow"})
+    return [(call["cmdlet"], call["parameters"], call["fallback"]) for args in writes for call in args["_calls"]]
+
+
+def test_clean_host_uses_set_because_wsl_registered_its_creator():
+    # Issue example: Set-NetFirewallHyperVVMSetting -Name '{40E0AC32-...}' -DefaultInboundAction Allow. Nothing is in
+    # the local store on a clean host, but WSL registered its creator: Set- is right, New- only its fallback.
+    action = make_action(
+        {"default_inbound_action": "allow"},
+        read=fixture("vm_setting_read_clean_host.json"),
+        write=fixture("vm_setting_write_inbound_allow.json"),
+    )
+    result = action.run(task_vars={})
+    assert phases(action) == ["read", "write"]
+    assert write_calls(action) == [
+        (
+            "Set-NetFirewallHyperVVMSetting",
+            {"Name": WSL, "DefaultInboundAction": "Allow"},
+            "New-NetFirewallHyperVVMSetting",
+        )
     ]
     assert result["changed"] is True
     assert result["changed_keys"] == ["default_inbound_action"]
+    assert result["creator_registered"] is True
+    assert result["cmdlets"] == ["Set-NetFirewallHyperVVMSetting"]
+    assert result["created"] == []
     assert result["vm_setting"]["default_inbound_action"] == "allow"
+    assert result["effective"]["vm_setting"]["default_inbound_action"] == "allow"
 
 
-def test_allow_local_firewall_rules_goes_to_each_profile():
+def test_unregistered_creator_without_settings_uses_new():
+    action = make_action({"loopback_enabled": True}, read=fixture("vm_setting_read_unregistered.json"), check_mode=True)
+    result = action.run(task_vars={})
+    assert phases(action) == ["read"]  # check mode never writes
+    assert result["changed"] is True
+    assert result["cmdlets"] == ["New-NetFirewallHyperVVMSetting"]
+    assert result["created"] == ["NetFirewallHyperVVMSetting"]
+    assert result["vm_setting"]["loopback_enabled"] is True
+
+
+def test_allow_local_firewall_rules_goes_to_each_profile_in_check_mode():
     action = make_action(
         {"allow_local_firewall_rules": True, "vm_creator_id": "40e0ac32-46a5-438a-a0b2-2b479e8f2e90"},
-        module_result=fixture("vm_setting_allow_local_rules_check_mode.json"),
+        read=fixture("vm_setting_read_clean_host.json"),
         check_mode=True,
         diff=True,
     )
     result = action.run(task_vars={})
-    module_args = action._execute_module.call_args.kwargs["module_args"]
-    assert module_args["vm_creator_id"] == WSL
-    assert cmdlet_calls(module_args, existing_nouns={"NetFirewallHyperVProfile"}) == [
-        ("Set-NetFirewallHyperVProfile", {"Name": WSL, "Profile": profile, "AllowLocalFirewallRules": "True"})
-        for profile in ("Domain", "Private", "Public")
-    ]
-    assert result["diff"]["before"]["profiles"]["public"]["allow_local_firewall_rules"] is False
+    assert result["cmdlets"] == ["Set-NetFirewallHyperVProfile"] * 3
+    assert result["changed_keys"] == ["allow_local_firewall_rules"]
+    assert result["diff"]["before"]["profiles"]["public"] is None
     assert result["diff"]["after"]["profiles"]["public"]["allow_local_firewall_rules"] is True
     assert "warnings" not in result
+
+
+def test_a_missing_parameter_fails_before_any_write():
+    # This host's Set-NetFirewallHyperVVMSetting lacks -AllowHostPolicyMerge (its documented syntax line):
+    # the whole task is refused before the first write, not after the profile changes were made.
+    action = make_action(
+        {"allow_host_policy_merge": False, "default_inbound_action": "block", "allow_local_firewall_rules": True},
+        read=fixture("vm_setting_read_configured.json"),
+    )
+    result = action.run(task_vars={})
+    assert phases(action) == ["read"]
+    assert result["failed"] is True
+    assert result["msg"] == (
+        "this Windows build cannot apply the request, nothing was changed: "
+        "Set-NetFirewallHyperVVMSetting has no parameter -AllowHostPolicyMerge"
+    )
+
+
+def test_unchanged_values_make_no_call():
+    action = make_action({"default_inbound_action": "BLOCK"}, read=fixture("vm_setting_read_configured.json"))
+    result = action.run(task_vars={})
+    assert phases(action) == ["read"]
+    assert result["changed"] is False
+    assert result["cmdlets"] == []
 
 
 BAD_INPUTS = [
@@ -104,6 +139,7 @@ BAD_INPUTS = [
     ({"default_inbound_action": True}, ["default_inbound_action", "True (bool)", "allow, block, not_configured"]),
     ({"default_inbound": "allow"}, ["unsupported option(s) default_inbound", "default_inbound_action"]),
     ({"_objects": []}, ["unsupported option(s) _objects"]),
+    ({"_phase": "write"}, ["unsupported option(s) _phase"]),
     ({"enabled": ["true"]}, ["enabled", "['true'] (list)", "true or false"]),
     ({"vm_creator_id": ""}, ["vm_creator_id", "''", "8-4-4-4-12"]),
     ({"vm_creator_id": 12345}, ["vm_creator_id", "12345 (int)", "8-4-4-4-12"]),
@@ -122,15 +158,25 @@ def test_bad_input_fails_before_the_host(options, fragments):
 
 
 def test_report_only_warns_about_disallowed_local_rules():
-    action = make_action({}, module_result=fixture("vm_setting_report_local_rules_disallowed.json"))
+    action = make_action({}, read=fixture("vm_setting_read_configured.json"))
     result = action.run(task_vars={})
     assert result["changed"] is False
-    assert all(not entry["properties"] for entry in action._execute_module.call_args.kwargs["module_args"]["_objects"])
     assert "AllowLocalFirewallRules is False for the public profile" in result["warnings"][0]
 
 
 def test_module_failure_is_passed_through():
     failure = {"failed": True, "msg": "Get-NetFirewallHyperVVMSetting is not available: ..."}
-    result = make_action({"enabled": True}, module_result=failure).run(task_vars={})
+    result = make_action({"enabled": True}, read=failure).run(task_vars={})
+    assert result["failed"] is True
+    assert result["msg"] == failure["msg"]
+
+
+def test_write_failure_is_passed_through():
+    failure = {"failed": True, "msg": "Set-NetFirewallHyperVVMSetting failed after 0 earlier change(s) were applied"}
+    action = make_action(
+        {"default_inbound_action": "allow"}, read=fixture("vm_setting_read_clean_host.json"), write=failure
+    )
+    result = action.run(task_vars={})
+    assert phases(action) == ["read", "write"]
     assert result["failed"] is True
     assert result["msg"] == failure["msg"]

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.effective.wsl.plugins.plugin_utils._hyperv_firewall import (
     WSL_VM_CREATOR_ID,
+    FirewallHostError,
     FirewallOptionError,
     build_rule_request,
     build_vm_setting_request,
@@ -24,8 +25,8 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._hyperv_firewall imp
     interpret_profile,
     interpret_rule,
     interpret_vm_setting,
+    plan_vm_setting,
     rule_result,
-    vm_setting_result,
 )
 
 FIXTURES = Path(__file__).parents[3] / "unit" / "fixtures" / "hyperv_firewall"
@@ -182,7 +183,9 @@ BAD_RULE_INPUTS = [
     ({"protocol": "tpc"}, ["protocol", "'tpc'", "tcp, udp, icmpv4, icmpv6, any, or a protocol number 0-255"]),
     ({"protocol": 256}, ["protocol", "256", "0-255"]),
     ({"protocol": True}, ["protocol", "True", "0-255"]),
-    ({"protocol": "icmpv4", "local_ports": [80]}, ["local_ports", "'icmpv4'", "tcp or udp"]),
+    ({"protocol": "icmpv4", "local_ports": ["3-11"]}, ["local_ports", "'3-11'", "ICMP types 0-255"]),
+    ({"protocol": "icmpv4", "remote_ports": [3]}, ["remote_ports", "ICMPv4", "local_ports"]),
+    ({"protocol": 47, "local_ports": [3]}, ["local_ports", "'47'", "tcp or udp", "ICMP types"]),
     ({"protocol": "any", "remote_ports": [443]}, ["remote_ports", "'any'", "tcp or udp"]),
     ({"local_ports": [80]}, ["local_ports", "'not set'", "tcp or udp"]),
     ({"vm_creator_id": "40E0AC32-46A5-438A-A0B2"}, ["vm_creator_id", "40E0AC32-46A5-438A-A0B2", "8-4-4-4-12"]),
@@ -220,6 +223,9 @@ def test_bad_rule_input_names_option_value_and_allowed(options, fragments):
         (None, ["name", "None", "non-empty string"]),
         (" web", ["name", "' web'", "white space"]),
         ("web*", ["name", "'web*'", "wildcard", "*"]),
+        ("web?", ["name", "'web?'", "?"]),
+        ("web[1]", ["name", "'web[1]'", "[ ]"]),
+        ("web`*", ["name", "'web`*'", "* `"]),
         ("WslCore-Allow-Inbound-ICMPv4-1-{x}", ["name", "WslCore", "belong to WSL"]),
         ("wslcore-mine", ["name", "'wslcore-mine'", "WslCore"]),
     ],
@@ -278,7 +284,41 @@ def test_rule_request_full_canonical_form():
             "RemoteAddresses": {"10.0.0.0/255.0.0.0": "10.0.0.0/8", "192.168.178.0/255.255.255.0": "192.168.178.0/24"},
         },
         "_set_parameter_names": {"DisplayName": "NewDisplayName"},
+        "_switch_cmdlets": {
+            "Enabled": {"True": "Enable-NetFirewallHyperVRule", "False": "Disable-NetFirewallHyperVRule"}
+        },
     }
+
+
+def test_icmp_rule_carries_icmp_types_in_local_ports():
+    # The shape of WSL's own rule (WslCoreFirewallSupport.cpp): ICMPv6 types 135, 136, 1, 3 in LocalPorts.
+    request = build_rule_request({"name": "icmp6", "protocol": "icmpv6", "local_ports": [135, 136, 1, "3"]})
+    assert request["_properties"]["Protocol"] == "ICMPv6"
+    assert request["_properties"]["LocalPorts"] == ["1", "3", "135", "136"]  # types, never merged into ranges
+
+
+def test_every_input_problem_is_reported_at_once():
+    with pytest.raises(FirewallOptionError) as error:
+        build_rule_request(
+            {"name": "web*", "direction": "sideways", "protocol": "tcp", "local_ports": [0], "colour": "red"}
+        )
+    message = str(error.value)
+    assert message.startswith("4 problems: ")
+    for fragment in ("unsupported option(s) colour", "name: 'web*'", "direction: 'sideways'", "local_ports: 0"):
+        assert fragment in message
+    with pytest.raises(FirewallOptionError) as error:
+        build_vm_setting_request({"enabled": "maybe", "default_inbound_action": "deny", "vm_creator_id": "x"})
+    assert str(error.value).startswith("3 problems: ")
+
+
+def test_tagged_task_values_are_named_by_their_builtin_type():
+    class _AnsibleTaggedInt(int):  # what ansible-core's data tagging hands a plugin
+        pass
+
+    with pytest.raises(FirewallOptionError) as error:
+        build_rule_request({"name": "web", "display_name": _AnsibleTaggedInt(3)})
+    assert "(int)" in str(error.value)
+    assert "_AnsibleTagged" not in str(error.value)
 
 
 def test_rule_request_absent_sends_name_only():
@@ -381,16 +421,34 @@ def test_interpret_missing_objects_are_none():
     assert interpret_profile({}) is None
 
 
-def test_interpret_wsl_own_rule():
-    rule = interpret_rule(load("rule_wslcore_icmp.json")["raw_before"])
-    assert rule["protocol"] == "icmpv4"
-    assert rule["local_ports"] == ["any"]
-    assert rule["policy_store_source_type"] == "Dynamic"
+def test_interpret_wsl_own_icmp_rules_real_capture():
+    # WSL's own rules carry ICMP types in LocalPorts (WslCoreFirewallSupport.cpp); real Get-NetFirewallHyperVRule
+    # output prints them as {3, 11} and one value as a scalar (Any).
+    capture = load("rule_wslcore_icmp.json")
+    rule = interpret_rule(capture["raw_before"])
+    assert (rule["protocol"], rule["local_ports"], rule["remote_ports"]) == ("icmpv4", ["3", "11"], ["any"])
+    assert rule["local_addresses"] == ["any"]
+    assert rule["policy_store_source_type"] == "Local"
+    assert interpret_rule(capture["raw_wslcore_icmpv6"])["local_ports"] == ["1", "3", "135", "136"]
 
 
-def test_interpret_vm_setting_wsl_effective_defaults():
-    # wsl-reference §4.1: observed effective defaults of WSL's VM setting.
-    raw = load("vm_setting_new_for_creator.json")["objects"][0]["raw_effective"][0]
+def test_same_icmp_rule_requested_is_what_the_host_prints():
+    capture = load("rule_wslcore_icmp.json")["raw_wslcore_icmpv6"]
+    request = build_rule_request({"name": "my-icmp6", "protocol": "icmpv6", "local_ports": [135, 136, 1, 3]})
+    assert request["_properties"]["LocalPorts"] == interpret_rule(capture)["local_ports"]
+
+
+def test_rule_result_disable_existing_rule():
+    result = rule_result(_rule_request(enabled=False), load("rule_disable.json"), want_diff=True)
+    assert result["changed_keys"] == ["enabled"]
+    assert result["cmdlets"] == ["Disable-NetFirewallHyperVRule"]
+    assert result["diff"]["before"]["enabled"] is True
+    assert result["rule"]["enabled"] is False
+
+
+def test_interpret_vm_setting_real_active_store_capture():
+    # Get-NetFirewallHyperVVMSetting -PolicyStore ActiveStore output pasted in a public README (fixtures README.md).
+    raw = load("vm_setting_read_clean_host.json")["objects"][0]["raw_effective"][0]
     assert interpret_vm_setting(raw) == {
         "vm_creator_id": WSL_VM_CREATOR_ID,
         "enabled": True,
@@ -402,7 +460,7 @@ def test_interpret_vm_setting_wsl_effective_defaults():
 
 
 def test_interpret_not_configured():
-    raw = load("vm_setting_new_for_creator.json")["objects"][0]["raw_after"]
+    raw = load("vm_setting_write_inbound_allow.json")["objects"][0]["raw"]
     setting = interpret_vm_setting(raw)
     assert setting["enabled"] == "not_configured"
     assert setting["default_outbound_action"] == "not_configured"
@@ -498,48 +556,52 @@ def test_rule_result_reports_profile_read_error_and_module_warnings():
     assert "could not read the Hyper-V firewall profiles" in result["warnings"][1]
 
 
-def test_vm_setting_result_inbound_allow():
-    request = build_vm_setting_request({"default_inbound_action": "allow"})
-    result = vm_setting_result(request, load("vm_setting_inbound_allow.json"), want_diff=True, check_mode=False)
-    assert result["changed"] is True
-    assert result["changed_keys"] == ["default_inbound_action"]
-    assert result["created"] == []
-    assert result["vm_setting"]["default_inbound_action"] == "allow"
-    assert result["effective"]["vm_setting"]["default_inbound_action"] == "allow"
-    assert result["diff"]["before"]["vm_setting"]["default_inbound_action"] == "block"
-    assert result["diff"]["after"]["vm_setting"]["default_inbound_action"] == "allow"
-    assert set(result["profiles"]) == {"domain", "private", "public"}
-    assert "warnings" not in result
+# ---------------------------------------------------------------------------------------------
+# Planning the VM setting calls from the read phase's report.
 
 
-def test_vm_setting_result_new_setting_for_creator():
-    request = build_vm_setting_request({"default_inbound_action": "allow"})
-    result = vm_setting_result(request, load("vm_setting_new_for_creator.json"), want_diff=True, check_mode=False)
-    assert result["created"] == ["NetFirewallHyperVVMSetting"]
-    assert result["diff"]["before"]["vm_setting"] is None
-    assert result["profiles"] == {"domain": None, "private": None, "public": None}
-    assert result["effective"]["profiles"]["public"]["allow_local_firewall_rules"] is True
-
-
-def test_vm_setting_result_warns_for_disallowed_local_rules():
-    request = build_vm_setting_request({})
-    module_result = load("vm_setting_report_local_rules_disallowed.json")
-    result = vm_setting_result(request, module_result, want_diff=False, check_mode=False)
-    assert result["changed"] is False
-    assert result["warnings"] == [
-        "AllowLocalFirewallRules is False for the public profile(s) of this VM creator: local Hyper-V firewall "
-        "rules are silently not applied there; set allow_local_firewall_rules=true with "
-        "effective.wsl.hyperv_firewall_vm_setting, or check the MDM/Intune policy that sets it"
+def test_plan_uses_set_for_a_registered_creator_with_an_empty_local_store():
+    request = build_vm_setting_request({"loopback_enabled": False})
+    plan = plan_vm_setting(request, load("vm_setting_read_clean_host.json"))
+    assert plan["verb"] == "Set"
+    assert plan["calls"] == [
+        {
+            "cmdlet": "Set-NetFirewallHyperVVMSetting",
+            "parameters": {"Name": WSL_VM_CREATOR_ID, "LoopbackEnabled": "False"},
+            "fallback": "New-NetFirewallHyperVVMSetting",
+        }
     ]
-    assert "diff" not in result
 
 
-def test_vm_setting_result_check_mode_judges_the_prediction():
+def test_plan_uses_new_only_before_the_creator_exists():
     request = build_vm_setting_request({"allow_local_firewall_rules": True})
-    module_result = load("vm_setting_allow_local_rules_check_mode.json")
-    result = vm_setting_result(request, module_result, want_diff=True, check_mode=True)
-    assert result["changed_keys"] == ["allow_local_firewall_rules"]
-    assert result["profiles"]["public"]["allow_local_firewall_rules"] is True
-    assert "warnings" not in result
-    # outside check mode the effective store (read after the change) is authoritative
-    assert vm_setting_result(request, module_result, want_diff=False, check_mode=False)["warnings"]
+    plan = plan_vm_setting(request, load("vm_setting_read_unregistered.json"))
+    assert [call["cmdlet"] for call in plan["calls"]] == ["New-NetFirewallHyperVProfile"] * 3
+    assert all(call["fallback"] == "" for call in plan["calls"])
+    assert plan["calls"][2]["parameters"] == {
+        "Name": WSL_VM_CREATOR_ID,
+        "Profile": "Public",
+        "AllowLocalFirewallRules": "True",
+    }
+
+
+def test_plan_uses_set_when_a_settings_object_exists_though_no_creator_is_listed():
+    read = load("vm_setting_read_configured.json")
+    read["vm_creators"] = None  # Get-NetFirewallHyperVVMCreator failed
+    plan = plan_vm_setting(build_vm_setting_request({"enabled": False}), read)
+    assert [call["cmdlet"] for call in plan["calls"]] == ["Set-NetFirewallHyperVVMSetting"]
+    assert plan["creator_registered"] is False
+
+
+def test_plan_names_every_missing_cmdlet_and_parameter():
+    read = load("vm_setting_read_configured.json")
+    del read["cmdlet_parameters"]["New-NetFirewallHyperVProfile"]
+    with pytest.raises(FirewallHostError) as error:
+        plan_vm_setting(
+            build_vm_setting_request({"allow_host_policy_merge": True, "allow_local_firewall_rules": False}), read
+        )
+    assert str(error.value) == (
+        "this Windows build cannot apply the request, nothing was changed: "
+        "New-NetFirewallHyperVProfile does not exist; "
+        "Set-NetFirewallHyperVVMSetting has no parameter -AllowHostPolicyMerge"
+    )
