@@ -22,7 +22,6 @@ file. A host whose address ends in ".invalid" (a name that never resolves, RFC 6
 from __future__ import annotations
 
 import base64
-import copy
 import hashlib
 import json
 import re
@@ -34,7 +33,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "unit" / "fixtures
 HOST_FACTS_FIXTURE = FIXTURES / "wsl_host_facts" / "win11_nat.json"
 RULE_CREATED_FIXTURE = FIXTURES / "hyperv_firewall" / "rule_create_mywebserver.json"
 RULE_UNCHANGED_FIXTURE = FIXTURES / "hyperv_firewall" / "rule_unchanged.json"
-VM_SETTING_FIXTURE = FIXTURES / "hyperv_firewall" / "vm_setting_inbound_allow.json"
+VM_SETTING_READ_FIXTURE = FIXTURES / "hyperv_firewall" / "vm_setting_read_clean_host.json"
+VM_SETTING_WRITE_FIXTURE = FIXTURES / "hyperv_firewall" / "vm_setting_write_inbound_allow.json"
 TEMP_DIR = "C:\\Users\\bench\\AppData\\Local\\Temp"
 PULL_STATUS_DIR = "AppData\\Local\\effective.wsl\\pull"  # below the profile, as in wsl_host_facts.ps1
 
@@ -43,16 +43,11 @@ def _load_fixture(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _unchanged_vm_setting(result: dict) -> dict:
-    """The vm_setting fixture as a second run would see it: every object already as wanted."""
-    again = copy.deepcopy(result)
-    again["changed"] = False
-    for entry in again.get("objects", []):
-        entry["operation"] = "none"
-        entry["changed_properties"] = []
-        entry["raw_before"] = entry.get("raw_after")
-    again.pop("diff", None)
-    return again
+def _vm_setting_read_after_write() -> dict:
+    """The read phase as a second run sees it: the objects as the write left them."""
+    read = _load_fixture(VM_SETTING_READ_FIXTURE)
+    read["objects"] = _load_fixture(VM_SETTING_WRITE_FIXTURE)["objects"]
+    return read
 
 
 def _address(action) -> str:
@@ -218,5 +213,10 @@ class FakeWindows:
         return _load_fixture(RULE_CREATED_FIXTURE if created else RULE_UNCHANGED_FIXTURE)
 
     def _module_hyperv_firewall_vm_setting(self, state, args, action):
-        fixture = _load_fixture(VM_SETTING_FIXTURE)
-        return fixture if self._first_time(state, "vm_setting") else _unchanged_vm_setting(fixture)
+        # Two runs of the .ps1 per task: a read, then (when something differs) a write.
+        if args.get("_phase") == "write":
+            self._first_time(state, "vm_setting")
+            return _load_fixture(VM_SETTING_WRITE_FIXTURE)
+        if "vm_setting" in state["applied"]:
+            return _vm_setting_read_after_write()
+        return _load_fixture(VM_SETTING_READ_FIXTURE)
