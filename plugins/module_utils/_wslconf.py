@@ -28,7 +28,7 @@ RESTART_FOR_FILE_TYPE = {"wslconfig": "wsl_shutdown", "wslconf": "distro_termina
 # Schema (wsl-reference §1.3, §1.4, §1.5, §2.2)
 # --------------------------------------------------------------------------------------------
 
-VALUE_TYPES = ("bool", "int", "size", "path", "string", "enum", "ip", "port-list", "mac")
+VALUE_TYPES = ("bool", "int", "size", "path", "string", "hostname", "enum", "ip", "port-list", "mac")
 NETWORKING_MODES = ("none", "NAT", "bridged", "mirrored", "virtioproxy", "consomme")
 
 
@@ -62,23 +62,36 @@ def _wslconfig_keys() -> list[KeySpec]:
     def k(section, key, type_, default=None, **kw):
         return KeySpec("wslconfig", section, key, type_, default, **kw)
 
-    nat_like = ("NAT", "bridged")
     return [
-        k("wsl2", "memory", "size", None, note="default 50% of host RAM; WSL raises values below 256MB to 256MB"),
+        # notes below: WslCoreConfig.cpp:314-322 (memory), WslCoreVm.cpp:177, 495-505 (swapFile),
+        # WslCoreConfig.cpp:423-439 (safeMode), BridgedNetworking.cpp:17-20, 78-81 (bridged keys)
+        k(
+            "wsl2",
+            "memory",
+            "size",
+            None,
+            note="default and 0: 50% of host RAM; WSL raises values below 256MB to 256MB and caps at the RAM",
+        ),
         k("wsl2", "processors", "int", None, note="default all logical CPUs; <=0 means all"),
         k("wsl2", "swap", "size", None, note="default 25% of memory rounded up to a GB; 0 means no swap"),
-        k("wsl2", "swapFile", "path", None, note="default %Temp%\\swap.vhdx"),
+        k(
+            "wsl2",
+            "swapFile",
+            "path",
+            None,
+            note="default %Temp%\\<VM id>\\swap.vhdx, new for each VM start; WSL appends .vhdx when missing",
+        ),
         k("wsl2", "kernel", "path", None, note="default inbox kernel; policy AllowKernelUserSetting can block it"),
         k("wsl2", "kernelModules", "path", None),
         k("wsl2", "kernelCommandLine", "string", None),
-        k("wsl2", "localhostForwarding", "bool", True, modes=nat_like, note="ignored in mirrored mode"),
-        k("wsl2", "safeMode", "bool", False),
+        k("wsl2", "localhostForwarding", "bool", True, modes=("nat", "bridged", "consomme")),
+        k("wsl2", "safeMode", "bool", False, note="turns off networking, GPU, GUI apps, virtio, swap, custom kernels"),
         k("wsl2", "guiApplications", "bool", True),
         k("wsl2", "debugConsole", "bool", False),
         k("wsl2", "maxCrashDumpCount", "int", 10),
         k("wsl2", "nestedVirtualization", "bool", None, note="default true on Windows 11 x64, else false"),
         k("wsl2", "vmIdleTimeout", "int", 60000),
-        k("wsl2", "dnsProxy", "bool", True, modes=("NAT",), note="NAT only"),
+        k("wsl2", "dnsProxy", "bool", True, modes=("nat",), note="NAT only"),
         k(
             "wsl2",
             "networkingMode",
@@ -87,14 +100,28 @@ def _wslconfig_keys() -> list[KeySpec]:
             choices=NETWORKING_MODES,
             aliases=("experimental.networkingMode",),
         ),
-        k("wsl2", "firewall", "bool", True, aliases=("experimental.firewall",), note="always on in mirrored mode"),
-        k("wsl2", "dnsTunneling", "bool", True, aliases=("experimental.dnsTunneling",)),
+        k(
+            "wsl2",
+            "firewall",
+            "bool",
+            True,
+            aliases=("experimental.firewall",),
+            note="NAT and mirrored only, where Hyper-V firewall v2 exists; always on in mirrored mode",
+        ),
+        k(
+            "wsl2",
+            "dnsTunneling",
+            "bool",
+            True,
+            aliases=("experimental.dnsTunneling",),
+            modes=("nat", "mirrored", "consomme"),
+        ),
         k("wsl2", "autoProxy", "bool", True, aliases=("experimental.autoProxy",)),
         k("wsl2", "defaultVhdSize", "size", 1099511627776),
-        k("wsl2", "ipv6", "bool", False, documented=False),
-        k("wsl2", "dhcp", "bool", True, documented=False),
-        k("wsl2", "dhcpTimeout", "int", 5000, documented=False),
-        k("wsl2", "vmSwitch", "string", None, modes=("bridged",), documented=False, note="bridged mode only"),
+        k("wsl2", "ipv6", "bool", False, modes=("bridged",), documented=False),
+        k("wsl2", "dhcp", "bool", True, modes=("bridged",), documented=False),
+        k("wsl2", "dhcpTimeout", "int", 5000, modes=("bridged",), documented=False),
+        k("wsl2", "vmSwitch", "string", None, modes=("bridged",), documented=False, note="required by bridged mode"),
         k("wsl2", "macAddress", "mac", None, modes=("bridged",), documented=False, note="bridged mode only"),
         k("wsl2", "gpuSupport", "bool", True, documented=False),
         k("wsl2", "virtio", "bool", None, documented=False, note="default true except on Windows 10 ARM64"),
@@ -131,8 +158,8 @@ def _wslconfig_keys() -> list[KeySpec]:
             note="only with DNS tunneling; an invalid address disables DNS tunneling",
         ),
         k("experimental", "initialAutoProxyTimeout", "int", 1000),
-        k("experimental", "ignoredPorts", "port-list", None, modes=("mirrored",), note="mirrored only"),
-        k("experimental", "hostAddressLoopback", "bool", False, modes=("mirrored",), note="mirrored only"),
+        k("experimental", "ignoredPorts", "port-list", None, modes=("mirrored",)),
+        k("experimental", "hostAddressLoopback", "bool", False, modes=("mirrored",)),
         k("experimental", "swiotlb", "size", None, documented=False),
         k("experimental", "virtioFsAggregateShares", "bool", True, documented=False),
         k("experimental", "setVersionDebug", "bool", False, documented=False, note="debug only"),
@@ -151,14 +178,22 @@ def _wslconf_keys() -> list[KeySpec]:
         k("boot", "protectBinfmt", "bool", True),
         k("boot", "initTimeout", "int", 10000, documented=False),
         k("automount", "enabled", "bool", True),
-        k("automount", "root", "string", "/mnt/", note="a trailing / is added if missing"),
+        # notes: WslDistributionConfig.cpp:76-84 (root), WslDistributionConfig.h:74 (logLevel),
+        # init.cpp:332-343 (general.guiApplications, read by the systemd generator)
+        k("automount", "root", "string", "/mnt/", note="WSL adds a trailing / when missing; empty means /"),
         k("automount", "options", "string", None, note="DrvFs options such as metadata,uid=1000"),
         k("automount", "mountFsTab", "bool", True),
         k("automount", "ldconfig", "bool", True, documented=False),
         k("automount", "cgroups", "enum", "v2", choices=("v1", "v2"), documented=False),
         k("network", "generateHosts", "bool", True),
         k("network", "generateResolvConf", "bool", True, note="must stay true for DNS tunneling"),
-        k("network", "hostname", "string", None, note="default the Windows host name"),
+        k(
+            "network",
+            "hostname",
+            "hostname",
+            None,
+            note="default the Windows host name; WSL keeps letters, digits, one '.' and inner '-', 64 characters",
+        ),
         k("interop", "enabled", "bool", True),
         k("interop", "appendWindowsPath", "bool", True),
         k("user", "default", "string", None, note="default the user created on first run"),
@@ -168,9 +203,16 @@ def _wslconf_keys() -> list[KeySpec]:
         k("filesystem", "umask", "int", 0o022, octal=True, documented=False),
         k("fileServer", "enabled", "bool", True, documented=False),
         k("fileServer", "logFile", "string", None, documented=False),
-        k("fileServer", "logLevel", "int", None, documented=False),
+        k("fileServer", "logLevel", "int", 4, documented=False, note="a Windows trace level; 4 is informational"),
         k("fileServer", "logTruncate", "bool", True, documented=False),
-        k("general", "guiApplications", "bool", None, documented=False, note="controlled by WSLg; do not set"),
+        k(
+            "general",
+            "guiApplications",
+            "bool",
+            True,
+            documented=False,
+            note="per distro: false keeps WSLg's systemd units out of this distro",
+        ),
     ]
 
 
@@ -238,16 +280,29 @@ class Entry:
     """
 
     kind: str  # "section" | "key" | "invalid"
-    line: int
+    line: int  # physical line (1-based, counting LF)
     start: int
     end: int
     name: str = ""  # section name or key name as written
-    section: str | None = None  # for keys: the section name in force, as written; None outside any section
+    section: str | None = None  # for keys: the section WSL files it under; None outside any section
     value: str | None = None  # processed value (quotes removed, escapes applied, trailing blanks trimmed)
     value_start: int = 0
     value_end: int = 0
     separator: str = "="  # raw text from the end of the key name to the value start
     message: str = ""
+    warning: str = ""  # invalid lines: the kind of warning WSL prints (invalid_section, invalid_key, ...)
+    wsl_line: int = 0  # the line number WSL prints in its warnings for this entry (its own counter)
+    broken_header: Entry | None = None  # keys: the broken header that sent this key to a section WSL ignores
+
+    @property
+    def wsl_name(self) -> str:
+        """The name WSL looks up: "section.key" as a C string (a broken header can leave NULs in it)."""
+        full = self.name if self.section is None else f"{self.section}.{self.name}"
+        return full.split("\0", 1)[0]
+
+    @property
+    def display_section(self) -> str:
+        return (self.section or "").replace("\0", "")
 
 
 @dataclass
@@ -259,6 +314,14 @@ class Document:
 
     def render(self) -> str:
         return self.text
+
+    def line_text(self, entry: Entry) -> str:
+        """The physical line an entry starts on, without its terminator (for messages)."""
+        text = self.text
+        stop = min(
+            (i for i in (text.find("\n", entry.start), text.find("\r", entry.start)) if i >= 0), default=len(text)
+        )
+        return text[entry.start : stop]
 
 
 class _Reader:
@@ -306,88 +369,152 @@ def _line_number(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
+def _one_byte(ch: str) -> str:
+    """.wslconfig: WSL keeps only the low byte of each character of a value (configfile.cpp:749)."""
+    return ch if ch < "\x80" else chr(ord(ch) & 0xFF)
+
+
+def _broken_header(doc: Document, name: str, stop_on_invalid: bool) -> Entry | None:
+    """A .wslconfig header that broke after its name: it keeps the name WSL put in its buffer."""
+    if stop_on_invalid:
+        return None
+    doc.entries[-1].name = name
+    return doc.entries[-1]
+
+
+def mangles_section(entry: Entry, section: str) -> bool:
+    """Whether keys after ``entry`` are no longer read in ``section`` (a broken .wslconfig header)."""
+    if entry.kind != "invalid" or not entry.name:
+        return False
+    return entry.name[: len(section)].ljust(len(section), "\0").lower() != section.lower()
+
+
 def parse(text: str, file_type: str) -> Document:
-    """Scan ``text`` exactly as WSL does; the Document keeps ``text`` unchanged."""
+    """Scan ``text`` exactly as WSL does; the Document keeps ``text`` unchanged.
+
+    The comments cite ``src/shared/configfile/configfile.cpp`` of microsoft/WSL at 3e27a6a50.
+    """
     if file_type not in FILE_TYPES:
         raise ValueError(f"file_type must be one of {', '.join(FILE_TYPES)}, got {file_type!r}")
     # .wslconfig: the CRT consumes a BOM (§1.2). wsl.conf: a BOM is just bytes on the first line (§2.1).
     start = 1 if file_type == "wslconfig" and text.startswith("\ufeff") else 0
     reader = _Reader(text, start, crlf_as_lf=file_type == "wslconfig")
-    stop_on_invalid = file_type == "wslconf"
+    stop_on_invalid = (
+        file_type == "wslconf"
+    )  # no CFG_SKIP_INVALID_LINES for wsl.conf (init.cpp, WslDistributionConfig.cpp:68)
     doc = Document(text=text, file_type=file_type)
-    section: str | None = None
+    # WSL keeps section and key names in one buffer and remembers only the length of the last valid
+    # section name (:478-492, :559, :565-569): a header that breaks after its first letter overwrites
+    # the buffer, so the keys after it are looked up under a mangled section name and ignored.
+    buffer = ""
+    section_length = 0
+    header = ""  # the name of the last valid header
+    broken: Entry | None = None  # the broken header that last overwrote the buffer
+    line = 0  # WSL's own line counter, which its warnings print (:276-280, :321-324, :367-384, :715-717)
+    trailing_comment = False
     ch: str | None = ""
 
-    def invalid(line_start: int, message: str) -> None:
-        """Record an invalid line and skip to LF. In wsl.conf WSL stops at the first one (§2.1); the
-        scan goes on so that callers can name the keys WSL will not read."""
+    def new_line() -> None:  # the NewLine label (:276-280)
+        nonlocal line
+        if not trailing_comment:
+            line += 1
+
+    def invalid(line_start: int, warning: str, message: str) -> None:
+        """Record an invalid line and skip to LF (:807-827). In wsl.conf WSL stops at the first one
+        (§2.1); the scan goes on so that callers can name the keys WSL will not read."""
         nonlocal ch
+        wsl_line = line
         while ch is not None and ch != "\n":
             ch = reader.getc()
-        entry = Entry("invalid", _line_number(text, line_start), line_start, reader.pos, message=message)
+        entry = Entry(
+            "invalid",
+            _line_number(text, line_start),
+            line_start,
+            reader.pos,
+            message=message,
+            warning=warning,
+            wsl_line=wsl_line,
+        )
         doc.entries.append(entry)
         if stop_on_invalid and doc.stopped_at is None:
             doc.stopped_at = entry
+        new_line()
 
+    new_line()
     while True:
-        if ch == "#":  # pending comment, up to LF
+        if ch == "#":  # pending comment, up to LF (:303-332)
             while True:
                 ch = reader.getc()
                 if ch == "\r":
                     ch = reader.getc()
+                if ch == "\n":
+                    line += 1
                 if ch == "\n" or ch is None:
                     break
+            trailing_comment = False
         if reader.eof:
             break
         line_start = reader.pos
         ch = reader.getc()
         while ch in _HSPACE:
             ch = reader.getc()
-        if ch is None or ch == "\n" or ch == "#":
+        if ch is None or ch == "#":
+            continue
+        if ch == "\n":
+            line += 1
             continue
         if ch == "\r":
             if reader.next_is_newline():
                 reader.getc()
+                line += 1
             ch = ""
             continue
         if ch == "[":
             ch = reader.getc()
             if not _is_alpha(ch):
-                invalid(line_start, "a section name must start with a letter")
+                invalid(line_start, "invalid_section", "a section name must start with a letter")
                 continue
             name = ""
             while _is_alnum(ch):
                 name += ch
                 ch = reader.getc()
+            if not stop_on_invalid:  # wsl.conf: nothing after an invalid line is read, keep the intended section
+                buffer = name
             if ch != "]":
-                invalid(line_start, f"section [{name}: expected ']' (names are letters and digits only)")
+                invalid(line_start, "expected", "a section name is letters and digits only, then ']'")
+                broken = _broken_header(doc, name, stop_on_invalid) or broken
                 continue
             ch = reader.getc()
             while ch in _HSPACE:
                 ch = reader.getc()
             if ch not in (None, "\n", "\r", "#"):
-                invalid(line_start, f"section [{name}]: unexpected text after ']'")
+                invalid(line_start, "expected", "only blanks or a # comment may follow ']'")
+                broken = _broken_header(doc, name, stop_on_invalid) or broken
                 continue
             terminator = reader.last if ch is not None else len(text)
             end = _skip_to_newline(text, terminator) if ch == "#" else _line_end(text, terminator)
-            section = name
-            doc.entries.append(Entry("section", _line_number(text, line_start), line_start, end, name=name))
+            buffer, section_length, header, broken = name, len(name), name, None
+            entry = Entry("section", _line_number(text, line_start), line_start, end, name=name, wsl_line=line)
+            doc.entries.append(entry)
+            trailing_comment = ch == "#"
+            new_line()
             if ch == "\r":
                 ch = ""
             continue
         if not _is_alpha(ch):
-            invalid(line_start, f"a key name must start with a letter, found {ch!r}")
+            invalid(line_start, "invalid_key", "a key name must start with a letter")
             continue
         key = ""
         while _is_alnum(ch):
             key += ch
             ch = reader.getc()
+        section = buffer[:section_length].ljust(section_length, "\0") if section_length else None
+        buffer = key if section is None else f"{section}.{key}"
         key_end = reader.last if ch is not None else len(text)
         while ch in _HSPACE:
             ch = reader.getc()
         if ch != "=":
-            found = "end of line" if ch in (None, "\n", "\r") else repr(ch)
-            invalid(line_start, f"key {key}: expected '=' after the name (letters and digits only), found {found}")
+            invalid(line_start, "expected", "a key name is letters and digits only, then '='")
             continue
         ch = reader.getc()
         while ch in _HSPACE:
@@ -411,28 +538,36 @@ def parse(text: str, file_type: str) -> Document:
                     chars.append("\n")
                 elif escaped == "t":
                     chars.append("\t")
+                elif escaped == "\r":
+                    # :712-713: a backslash and a CR are dropped; the value goes on (a lone CR) or ends at
+                    # the LF that follows (a CRLF wsl.conf). Keep the CR out of the span an edit replaces.
+                    trimmed = len(chars)
+                    value_end = reader.pos - 1
+                    ch = reader.getc()
+                    continue
                 elif escaped == "\n":
-                    pass  # line continuation
+                    line += 1  # line continuation (:715-717)
                 else:
-                    bad_escape = "end of file" if escaped is None else repr("\\" + escaped)
+                    bad_escape = "\\ at the end of the file" if escaped is None else repr("\\" + escaped)
                     break
             elif ch == "#" and not in_quote:
                 break
             else:
-                chars.append(ch)
+                chars.append(ch if stop_on_invalid else _one_byte(ch))
             if ch not in _HSPACE:
                 trimmed = len(chars)
                 value_end = reader.pos
             ch = reader.getc()
         if bad_escape is not None:
-            invalid(line_start, f'key {key}: invalid escape {bad_escape} (allowed: \\\\ \\" \\n \\t \\b)')
+            invalid(line_start, "invalid_escape", f'invalid escape {bad_escape} (allowed: \\\\ \\" \\n \\t \\b)')
             continue
         if in_quote:
-            invalid(line_start, f"key {key}: unclosed quote")
+            invalid(line_start, "expected", "unclosed quote")
             continue
         terminator = reader.last if ch is not None else len(text)
         end = _skip_to_newline(text, terminator) if ch == "#" else _line_end(text, terminator)
         value = "".join(chars[:trimmed]).split("\0", 1)[0]  # WSL hands the value on as a C string
+        misfiled = broken if section is not None and section.lower() != header.lower() else None
         doc.entries.append(
             Entry(
                 "key",
@@ -445,8 +580,12 @@ def parse(text: str, file_type: str) -> Document:
                 value_start=value_start,
                 value_end=value_end,
                 separator=text[key_end:value_start],
+                wsl_line=line,
+                broken_header=misfiled,
             )
         )
+        trailing_comment = ch == "#"
+        new_line()
         if ch == "\r":
             ch = ""
     return doc
@@ -529,7 +668,14 @@ def wsl_parse_value(spec: KeySpec, raw: str) -> tuple[bool, object, str]:
             return False, None, "unknown unit (use B, K, KB, M, MB, G, GB, T or TB, upper case, no space)"
         return True, (number * _SIZE_UNITS[unit]) % UINT64_BOUND, ""
     if kind in ("path", "string"):
+        if spec.file_type == "wslconfig" and not raw.isascii():
+            # the scanner kept one byte per character (configfile.cpp:749); WSL turns the bytes into
+            # text with MultiByteToWideChar(CP_UTF8, 0) (configfile.cpp:108-112, 132-136;
+            # src/windows/common/string.cpp:50), which replaces what is not UTF-8 with U+FFFD
+            raw = bytes(ord(c) & 0xFF for c in raw).decode("utf-8", "replace")
         return True, raw, ""
+    if kind == "hostname":
+        return True, clean_hostname(raw), ""
     if kind == "enum":
         for choice in spec.choices:
             if raw.lower() == choice.lower():
@@ -541,11 +687,7 @@ def wsl_parse_value(spec: KeySpec, raw: str) -> tuple[bool, object, str]:
         except ValueError:
             return False, None, "not an IPv4 address"
     if kind == "port-list":
-        ports = set()
-        for item in (part for part in raw.split(",") if part):
-            match = re.match(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", item)  # std::stoi reads a prefix
-            if match and 0 < int(match.group(1)) <= 65535:
-                ports.add(int(match.group(1)))
+        ports = {port for port in (_port_item(item) for item in _port_items(raw)) if port is not None}
         return True, sorted(ports), ""
     if kind == "mac":
         match = re.fullmatch(r"([0-9A-Fa-f]{2})([:-])([0-9A-Fa-f]{2})(?:\2([0-9A-Fa-f]{2})){4}", raw)
@@ -553,6 +695,44 @@ def wsl_parse_value(spec: KeySpec, raw: str) -> tuple[bool, object, str]:
             return False, None, "not a MAC address (WSL refuses to start)"
         return True, ":".join(re.findall(r"[0-9A-Fa-f]{2}", raw)).upper(), ""
     raise ValueError(f"unknown value type {kind}")
+
+
+def _port_items(raw: str) -> list[str]:
+    # WslCoreConfig.cpp:37 splits on "," with wsl::shared::string::Split (stringshared.h:123-137): no empty items
+    return [part for part in raw.split(",") if part]
+
+
+def _port_item(item: str) -> int | None:
+    """One ignoredPorts item as WslCoreConfig.cpp:40-47 reads it: std::stoi (a prefix), then 1..65535."""
+    match = re.match(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", item)
+    if match and 0 < int(match.group(1)) <= 65535:
+        return int(match.group(1))
+    return None
+
+
+def rejected_port_items(raw: str) -> list[str]:
+    """The ignoredPorts items WSL warns about (one MessageConfigInvalidInteger each) and skips."""
+    return [item for item in _port_items(raw) if _port_item(item) is None]
+
+
+def clean_hostname(name: str) -> str:
+    """The host name WSL sets for ``[network] hostname`` (CleanHostname, src/shared/inc/stringshared.h:385-440,
+    called by src/linux/init/config.cpp:755): letters and digits, one '.', a '-' only after a letter or
+    digit, at most 64 characters, no '.' or '-' at the end, ``localhost`` when nothing is left."""
+    result = ""
+    dot = False
+    for ch in name:
+        if ch == ".":
+            if dot or not result or result[-1] == "-":
+                continue
+            dot = True
+            result += ch
+        elif ch == "-":
+            if result and result[-1] not in "-.":
+                result += ch
+        elif _is_alnum(ch):
+            result += ch
+    return result[:64].rstrip(".-") or "localhost"
 
 
 @dataclass
@@ -566,13 +746,18 @@ class KeyState:
     value: object = None  # typed value WSL uses when accepted
 
 
+def lookup_entry(file_type: str, entry: Entry) -> KeySpec | None:
+    """The KeySpec WSL matches for a key line, or None (unknown key, no section, mangled section)."""
+    if entry.kind != "key" or entry.section is None:
+        return None
+    return _LOOKUP[file_type].get(entry.wsl_name.lower())
+
+
 def key_states(doc: Document) -> dict[str, KeyState]:
     """Known keys found in ``doc`` by canonical "section.key"."""
     states: dict[str, KeyState] = {}
     for entry in doc.entries:
-        if entry.kind != "key" or entry.section is None:
-            continue
-        spec = lookup_key(doc.file_type, entry.section, entry.name)
+        spec = lookup_entry(doc.file_type, entry)
         if spec is None:
             continue
         state = states.setdefault(spec.name, KeyState(spec))

@@ -25,16 +25,28 @@ from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
     FileFormat,
     KeySpec,
     WslConfError,
+    clean_hostname,
     decode,
     effective_settings,
     encode,
     is_read,
+    key_states,
     line_ending,
+    lookup_entry,
     lookup_key,
+    mangles_section,
     parse,
+    rejected_port_items,
     sections,
     strtol0,
     wsl_parse_value,
+)
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_effect import (
+    POLICY_KEYS,
+    SAFE_MODE_EFFECT,
+    policy_allows,
+    policy_default_mode,
+    resolve,
 )
 
 
@@ -66,6 +78,7 @@ class Requested:
     text: str | None
     value: object  # typed value, comparable with KeyState.value
     spec: KeySpec | None = None  # None for an unknown key let through by unknown_keys=warn
+    note: str = ""  # unknown keys: the warning given once, when the key is written
 
     @property
     def label(self) -> str:
@@ -135,6 +148,10 @@ def canonical_value(spec: KeySpec, value: object) -> tuple[str, object]:
         if isinstance(value, str):
             for choice in spec.choices:
                 if value.strip().lower() == choice.lower():
+                    if choice == "consomme":
+                        # WSL before 2.9 rejects "consomme"; every WSL with that mode reads "virtioproxy"
+                        # (WslCoreConfig.h:121-128, renamed in microsoft/WSL b9e1d7044 for 2.9.0)
+                        return "virtioproxy", "virtioproxy"
                     return choice, choice
         hint = suggest(str(value), list(spec.choices))
         raise _bad(label, value, f"is not a valid value{hint}", ", ".join(spec.choices))
@@ -157,6 +174,8 @@ def canonical_value(spec: KeySpec, value: object) -> tuple[str, object]:
     text = str(value)
     if kind == "path":
         _check_windows_path(label, text)
+    if kind == "hostname":
+        return quote_string(text), clean_hostname(text)
     return quote_string(text), text
 
 
@@ -167,6 +186,7 @@ def _allowed_text(spec: KeySpec) -> str:
         "size": "a whole number of bytes, or a whole number with B, KB, MB, GB or TB (e.g. 8GB, 8192MB, 8589934592)",
         "path": "an absolute Windows path such as C:\\\\wsl\\\\kernel",
         "string": "a string",
+        "hostname": "a host name",
         "enum": ", ".join(spec.choices),
         "ip": "an IPv4 address",
         "port-list": "a list of ports 1-65535",
@@ -288,19 +308,25 @@ def validate_settings(
             spec = lookup_key(file_type, section, key)
             try:
                 if spec is None:
-                    item = _unknown_key(file_type, section, key, value, unknown_keys, warnings)
+                    item = _unknown_key(file_type, section, key, value, unknown_keys)
                 else:
                     text, typed = (None, None) if value is None else canonical_value(spec, value)
                     item = Requested(spec.section, spec.key, text, typed, spec)
             except WslConfError as exc:
                 errors.append(str(exc))
                 continue
-            if file_type == "wslconf" and item.text is not None and not item.text.isascii():
+            if file_type == "wslconfig" and item.text is not None and not item.text.isascii():
+                # wsl.conf keeps UTF-8: init is built with musl, whose C locale hands each byte back unchanged
                 errors.append(
-                    f"{item.label}: {value!r} contains non-ASCII characters; allowed: ASCII only "
-                    "(WSL reads /etc/wsl.conf in the C locale, wsl-reference §2.1)"
+                    f"{item.label}: {value!r} contains non-ASCII characters; allowed: ASCII only (WSL reads "
+                    ".wslconfig values one byte per character, configfile.cpp:749, and would mangle them)"
                 )
                 continue
+            if item.spec is not None and item.spec.type == "hostname" and item.value != str(value):
+                warnings.append(
+                    f"{item.label}: WSL cleans {value!r} to {item.value!r} before using it (letters, digits, one "
+                    "'.', inner '-', at most 64 characters)"
+                )
             identity = f"{item.section}.{item.key}".lower()
             if identity in requested:
                 errors.append(
@@ -313,7 +339,7 @@ def validate_settings(
     return list(requested.values()), warnings
 
 
-def _unknown_key(file_type, section, key, value, unknown_keys, warnings) -> Requested:
+def _unknown_key(file_type, section, key, value, unknown_keys) -> Requested:
     candidates = [spec.key for spec in SCHEMA[file_type] if spec.section.lower() == section.lower()]
     hint = suggest(key, candidates or [spec.key for spec in SCHEMA[file_type]])
     if unknown_keys == "error":
@@ -321,7 +347,7 @@ def _unknown_key(file_type, section, key, value, unknown_keys, warnings) -> Requ
             f"[{section}] {key}: unknown key for {_FILE_LABEL[file_type]}{hint}; allowed in [{section}]: "
             f"{', '.join(candidates) or 'none (unknown section)'} (unknown_keys=warn lets it through)"
         )
-    warnings.append(f"[{section}] {key}: unknown key{hint}; written as asked, WSL will warn and ignore it")
+    note = f"[{section}] {key}: unknown key{hint}; written as asked, WSL will warn and ignore it"
     if value is None:
         return Requested(section, key, None, None)
     if isinstance(value, bool):
@@ -333,7 +359,7 @@ def _unknown_key(file_type, section, key, value, unknown_keys, warnings) -> Requ
     else:
         raise _bad(f"[{section}] {key}", value, f"is a {builtin_type_name(value)}", "a string, number or boolean")
     processed = parse(f"[a]\nk={text}\n", file_type).entries[1].value
-    return Requested(section, key, text, processed)
+    return Requested(section, key, text, processed, note=note)
 
 
 # --------------------------------------------------------------------------------------------
@@ -360,7 +386,7 @@ def _occurrences(doc: Document, item: Requested) -> list[Entry]:
     return [
         entry
         for entry in doc.entries
-        if entry.kind == "key" and entry.section is not None and f"{entry.section}.{entry.name}".lower() in names
+        if entry.kind == "key" and entry.section is not None and entry.wsl_name.lower() in names
     ]
 
 
@@ -379,10 +405,10 @@ def _section_blocks(doc: Document, section: str, removed: set[int]) -> list[tupl
     for entry in doc.entries:
         if not is_read(doc, entry):
             break
-        if entry.kind == "section":
+        if entry.kind == "section" or (current is not None and mangles_section(entry, current.name)):
             if current is not None:
                 blocks.append((current, insert_at))
-            current = entry if entry.name.lower() == section.lower() else None
+            current = entry if entry.kind == "section" and entry.name.lower() == section.lower() else None
             insert_at = entry.end
         elif current is not None and id(entry) not in removed:
             insert_at = entry.end
@@ -438,7 +464,7 @@ def plan_edits(text: str, file_type: str, requested: list[Requested]) -> tuple[s
             stop = doc.stopped_at
             raise WslConfError(
                 f"{item.label}: line {occurrences[0].line} sets it, but WSL stops reading {label} at line {stop.line} "
-                f"({stop.message}), so the value would not be used; fix or remove line {stop.line} first"
+                f"({_stop_reason(doc)}), so the value would not be used; fix or remove line {stop.line} first"
             )
         additions.append(item)
         changes.append({"section": item.section, "key": item.key, "before": None, "after": item.value})
@@ -452,7 +478,7 @@ def plan_edits(text: str, file_type: str, requested: list[Requested]) -> tuple[s
             stop = doc.stopped_at
             raise WslConfError(
                 f"{item.label}: there is no [{item.section}] section before line {stop.line}, where WSL stops "
-                f"reading {label} ({stop.message}); a new section after it would not be read; fix or remove "
+                f"reading {label} ({_stop_reason(doc)}); a new section after it would not be read; fix or remove "
                 f"line {stop.line} first"
             )
         else:
@@ -467,6 +493,11 @@ def plan_edits(text: str, file_type: str, requested: list[Requested]) -> tuple[s
             new_text += f"[{section}]{eol}" + "".join(f"{item.key}{separator}{item.text}{eol}" for item in items)
     _check_applied(new_text, file_type, requested)
     return new_text, changes
+
+
+def _stop_reason(doc: Document) -> str:
+    """The whole line where WSL stops reading wsl.conf, and why."""
+    return f"{doc.line_text(doc.stopped_at)!r}: {doc.stopped_at.message}"
 
 
 def _apply(text: str, operations: list[tuple[int, int, str]], eol: str, file_type: str) -> str:
@@ -521,14 +552,41 @@ def _check_applied(text: str, file_type: str, requested: list[Requested]) -> Non
 # --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Diagnostic:
+    """One thing WSL ignores or warns about in a file.
+
+    ``kind`` is the warning WSL prints (``unknown_key``, ``invalid_section``, ``invalid_key``,
+    ``expected``, ``invalid_escape``, ``duplicate``, ``invalid_value``) with ``line`` as WSL numbers
+    it (for the line where WSL stops reading wsl.conf, the message says so), or, when ``wsl`` is false,
+    advice of the engine's own (``bom``, ``non_ascii``).
+    """
+
+    kind: str
+    line: int
+    message: str
+    wsl: bool = True
+    key: str = ""  # canonical or written "section.key" of the line, when it is a key
+
+
 def diagnose(doc: Document) -> list[str]:
     """Warnings about what WSL will ignore in ``doc`` (wsl-reference §1.2, §2.1)."""
+    return [item.message for item in diagnostics(doc)]
+
+
+def diagnostics(doc: Document) -> list[Diagnostic]:
+    """What WSL warns about or ignores in ``doc``, in file order."""
     label = _FILE_LABEL[doc.file_type]
-    warnings: list[str] = []
+    found: list[Diagnostic] = []
     if doc.file_type == "wslconf" and doc.text.startswith("\ufeff"):
-        warnings.append(
-            "wsl.conf starts with a UTF-8 BOM: WSL reads it as part of line 1, which makes line 1 invalid "
-            "(wsl-reference §2.1); remove the BOM"
+        found.append(
+            Diagnostic(
+                "bom",
+                1,
+                "wsl.conf starts with a UTF-8 BOM: WSL reads it as part of line 1, which makes line 1 invalid "
+                "(wsl-reference §2.1); remove the BOM",
+                wsl=False,
+            )
         )
     seen: dict[str, Entry] = {}
     for entry in doc.entries:
@@ -536,39 +594,17 @@ def diagnose(doc: Document) -> list[str]:
             break
         where = f"{label} line {entry.line}"
         if entry.kind == "invalid":
-            warnings.append(f"{where}: invalid line, WSL ignores it: {entry.message}")
+            found.append(
+                Diagnostic(
+                    entry.warning,
+                    entry.wsl_line,
+                    f"{where}: invalid line {doc.line_text(entry)!r}, WSL ignores it: {entry.message}",
+                )
+            )
             continue
         if entry.kind != "key":
             continue
-        if entry.section is None:
-            warnings.append(
-                f"{where}: key {entry.name} is outside any section; WSL reports an unknown key and ignores it "
-                "(WSL issue #12671)"
-            )
-            continue
-        spec = lookup_key(doc.file_type, entry.section, entry.name)
-        if spec is None:
-            candidates = [s.key for s in SCHEMA[doc.file_type] if s.section.lower() == entry.section.lower()]
-            hint = suggest(entry.name, candidates or [s.key for s in SCHEMA[doc.file_type]])
-            warnings.append(f"{where}: unknown key [{entry.section}] {entry.name}{hint}; WSL ignores it")
-            continue
-        if spec.name in seen:
-            warnings.append(
-                f"{where}: duplicate of [{spec.section}] {spec.key} (first on line {seen[spec.name].line}); "
-                "WSL uses the first and ignores this one"
-            )
-            continue
-        seen[spec.name] = entry
-        accepted, _typed, reason = wsl_parse_value(spec, entry.value or "")
-        if not accepted:
-            consequence = "WSL keeps its default"
-            if spec.type == "mac":
-                consequence = "WSL refuses to start the VM"
-            elif spec.key == "dnsTunnelingIpAddress":
-                consequence = "WSL disables DNS tunneling"
-            warnings.append(
-                f"{where}: [{spec.section}] {spec.key} = {entry.value!r} is rejected ({reason}); {consequence}"
-            )
+        found.extend(_key_diagnostics(doc, entry, where, seen))
     stop = doc.stopped_at
     if stop is not None:
         lost = [
@@ -576,84 +612,131 @@ def diagnose(doc: Document) -> list[str]:
             for entry in doc.entries
             if entry.kind == "key" and entry.start >= stop.start and entry.section is not None
         ]
-        warnings.append(
-            f"WSL STOPS READING {label} AT LINE {stop.line} ({stop.message}): every key after it keeps its default"
-            + (f"; lost: {', '.join(lost)}" if lost else "")
+        found.append(
+            Diagnostic(
+                stop.warning,  # WSL warns about the line, then stops (configfile.cpp:808-812)
+                stop.wsl_line,
+                f"WSL STOPS READING {label} AT LINE {stop.line} ({_stop_reason(doc)}): every key "
+                "after it keeps its default" + (f"; lost: {', '.join(lost)}" if lost else ""),
+            )
         )
-    return warnings
+    return found
+
+
+def _key_diagnostics(doc: Document, entry: Entry, where: str, seen: dict[str, Entry]) -> list[Diagnostic]:
+    file_type = doc.file_type
+    written = f"{entry.display_section}.{entry.name}" if entry.section is not None else entry.name
+    if entry.section is None:
+        message = (
+            f"{where}: key {entry.name} is outside any section; WSL reports an unknown key and ignores it "
+            "(WSL issue #12671)"
+        )
+        return [Diagnostic("unknown_key", entry.wsl_line, message, key=written)]
+    if entry.broken_header is not None:
+        header = entry.broken_header
+        message = (
+            f"{where}: key {entry.name} follows the broken header on line {header.line} "
+            f"({doc.line_text(header)!r}), so WSL looks it up as {entry.wsl_name!r}, reports an unknown key and "
+            f"ignores it (configfile.cpp keeps part of the broken name); fix line {header.line}"
+        )
+        return [Diagnostic("unknown_key", entry.wsl_line, message, key=written)]
+    spec = lookup_entry(file_type, entry)
+    if spec is None:
+        candidates = [s.key for s in SCHEMA[file_type] if s.section.lower() == entry.section.lower()]
+        hint = suggest(entry.name, candidates or [s.key for s in SCHEMA[file_type]])
+        message = f"{where}: unknown key [{entry.section}] {entry.name}{hint}; WSL ignores it"
+        return [Diagnostic("unknown_key", entry.wsl_line, message, key=written)]
+    if spec.name in seen:
+        message = (
+            f"{where}: duplicate of [{spec.section}] {spec.key} (first on line {seen[spec.name].line}); "
+            "WSL uses the first and ignores this one"
+        )
+        return [Diagnostic("duplicate", entry.wsl_line, message, key=spec.name)]
+    seen[spec.name] = entry
+    found = []
+    value = entry.value or ""
+    if file_type == "wslconfig" and not doc.text[entry.value_start : entry.value_end].isascii():
+        found.append(
+            Diagnostic(
+                "non_ascii",
+                entry.wsl_line,
+                f"{where}: [{spec.section}] {spec.key} has non-ASCII characters; WSL reads .wslconfig values one "
+                f"byte per character and gets {wsl_parse_value(spec, value)[1]!r}; write ASCII only",
+                wsl=False,
+                key=spec.name,
+            )
+        )
+    accepted, _typed, reason = wsl_parse_value(spec, value)
+    if not accepted:
+        consequence = "WSL keeps its default"
+        if spec.type == "mac":
+            consequence = "WSL refuses to start the VM"
+        elif spec.key == "dnsTunnelingIpAddress":
+            consequence = "WSL disables DNS tunneling"
+        message = f"{where}: [{spec.section}] {spec.key} = {value!r} is rejected ({reason}); {consequence}"
+        found.append(Diagnostic("invalid_value", entry.wsl_line, message, key=spec.name))
+    elif spec.type == "port-list":
+        for item in rejected_port_items(value):
+            message = (
+                f"{where}: [{spec.section}] {spec.key} item {item!r} is not a port 1-65535; WSL warns and skips it"
+            )
+            found.append(Diagnostic("invalid_value", entry.wsl_line, message, key=spec.name))
+    return found
+
+
+_MODE_LABEL = {"nat": "NAT", "consomme": "consomme (virtioproxy)"}
 
 
 def mode_warnings(text: str, file_type: str) -> list[str]:
-    """Keys set in .wslconfig that have no effect in the effective networking mode (§1.3, §1.6)."""
+    """Keys set in .wslconfig that WSL turns off or ignores with the rest of the file (§1.3, §1.6)."""
     if file_type != "wslconfig":
         return []
+    doc = parse(text, file_type)
     settings = effective_settings(text, file_type)
-    wsl2 = settings.get("wsl2", {})
-    experimental = settings.get("experimental", {})
-    safe_mode = wsl2.get("safeMode") is True
-    mode = "none" if safe_mode else wsl2.get("networkingMode", "NAT")
+    rejected = [name for name, state in key_states(doc).items() if state.read and not state.accepted]
+    effect = resolve(settings, rejected)
+    mode = effect["mode"]
     warnings = []
-    if safe_mode:
-        warnings.append(
-            "[wsl2] safeMode = true turns off networking (mode none), DNS tunneling, autoProxy, GPU, GUI apps, "
-            "nested virtualisation, swap and any custom kernel"
-        )
+    if effect["safe_mode"]:
+        warnings.append(f"[wsl2] safeMode = true turns off {SAFE_MODE_EFFECT}")
+    else:
+        warnings += [note for note in effect["notes"] if "not checked" not in note]
     for section, values in settings.items():
         for key in values:
             spec = lookup_key(file_type, section, key)
-            if spec.modes and mode not in spec.modes:
+            if spec.modes and mode not in spec.modes and not (effect["safe_mode"] and spec.key == "dnsTunneling"):
+                labels = [_MODE_LABEL.get(name, name) for name in spec.modes]
+                allowed = " or ".join(labels) if len(labels) < 3 else f"{', '.join(labels[:-1])} or {labels[-1]}"
                 warnings.append(
-                    f"[{section}] {key} only applies in {' or '.join(spec.modes)} mode; networkingMode is {mode}, "
-                    "so WSL ignores it"
+                    f"[{section}] {key} only applies in {allowed} mode; networkingMode is "
+                    f"{_MODE_LABEL.get(mode, mode)}, so WSL ignores it"
                 )
-    if mode == "mirrored" and wsl2.get("firewall") is False:
+    if mode == "mirrored" and settings.get("wsl2", {}).get("firewall") is False:
         warnings.append("[wsl2] firewall = false has no effect: the Hyper-V firewall is always on in mirrored mode")
-    tunneling = wsl2.get("dnsTunneling", True) and mode in ("NAT", "mirrored", "consomme")
-    if not tunneling:
+    if not effect["dns_tunneling"]:
         for key in ("bestEffortDnsParsing", "dnsTunnelingIpAddress"):
-            if key in experimental:
+            if key in settings.get("experimental", {}):
                 warnings.append(f"[experimental] {key} only applies with DNS tunneling, which is off; WSL ignores it")
     return warnings
 
 
-# wsl-reference §1.1 and WslCoreConfig.cpp: policy value -> the keys it overrides
-POLICY_KEYS = {
-    "AllowKernelUserSetting": ("wsl2.kernel", "wsl2.kernelModules"),
-    "AllowKernelCommandLineUserSetting": ("wsl2.kernelCommandLine",),
-    "AllowKernelDebugUserSetting": ("wsl2.kernelDebugPort",),
-    "AllowNestedVirtualization": ("wsl2.nestedVirtualization",),
-    "AllowSystemDistroUserSetting": ("wsl2.systemDistro",),
-    "AllowNetworkingModeUserSetting": ("wsl2.networkingMode",),
-    "AllowFirewallUserSetting": ("wsl2.firewall",),
-}
-_POLICY_NETWORKING_MODES = {0: "none", 1: "NAT", 3: "mirrored", 4: "consomme"}
-
-
-def _policy_forbids(policy: dict, name: str) -> bool:
-    value = policy.get(name)
-    return value is not None and str(value).strip().lower() in ("0", "false")
-
-
 def policy_warnings(requested: list[Requested], policy: dict | None) -> list[str]:
-    """Requested .wslconfig keys that HKLM\\Software\\Policies\\WSL overrides (wsl-reference §1.1)."""
+    """Requested .wslconfig keys that HKLM\\Software\\Policies\\WSL overrides (WslCoreConfig.cpp:333-403)."""
     if not policy:
         return []
     warnings = []
+    default_mode = policy_default_mode(policy) or "nat"
     for item in requested:
         if item.spec is None or item.spec.file_type != "wslconfig" or item.text is None:
             continue
         for policy_name, keys in POLICY_KEYS.items():
-            if item.spec.name not in keys or not _policy_forbids(policy, policy_name):
+            if item.spec.name not in keys or policy_allows(policy, policy_name):
                 continue
             overridden = bool(item.value)
             if item.spec.key == "networkingMode":
-                try:
-                    default_mode = _POLICY_NETWORKING_MODES.get(int(policy.get("DefaultNetworkingMode", 1)), "NAT")
-                except (TypeError, ValueError):
-                    default_mode = "NAT"
-                same = item.value == default_mode or {item.value, default_mode} == {"virtioproxy", "consomme"}
-                overridden = item.value != "none" and not same
-                message = f"WSL uses {default_mode} instead"
+                requested_mode = "consomme" if item.value == "virtioproxy" else str(item.value).lower()
+                overridden = requested_mode not in ("none", default_mode)  # none is always allowed
+                message = f"WSL uses {_MODE_LABEL.get(default_mode, default_mode)} instead"
             elif item.spec.key == "firewall":
                 overridden = item.value is False
                 message = "WSL keeps the firewall on (except that mirrored mode always has it on)"
@@ -676,8 +759,16 @@ def update(data: bytes | None, file_type: str, requested: list[Requested], polic
     text, fmt = decode(data, file_type) if data is not None else ("", FileFormat())
     new_text, changes = plan_edits(text, file_type, requested)
     new_data = encode(new_text, fmt) if changes else (data or b"")
-    warnings = diagnose(parse(new_text, file_type)) + mode_warnings(new_text, file_type)
-    warnings += policy_warnings(requested, policy)
+    # an unknown key asked for with unknown_keys=warn is mentioned once, when it is written, not on every run
+    unknown = {f"{item.section}.{item.key}".lower(): item for item in requested if item.spec is None}
+    written = {f"{change['section']}.{change['key']}".lower() for change in changes if change["after"] is not None}
+    warnings = [item.note for name, item in unknown.items() if name in written]
+    warnings += [
+        found.message
+        for found in diagnostics(parse(new_text, file_type))
+        if not (found.kind == "unknown_key" and found.key.lower() in unknown)
+    ]
+    warnings += mode_warnings(new_text, file_type) + policy_warnings(requested, policy)
     if fmt.encoding == "utf-16-be":
         warnings.append(
             ".wslconfig is UTF-16 big-endian: the Windows C runtime WSL uses may not read it; UTF-8 is safer"

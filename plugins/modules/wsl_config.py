@@ -27,11 +27,15 @@ description:
     written in WSL's canonical spelling. Booleans become C(true)/C(false). Sizes become the largest exact binary unit
     in upper case (V(8gb), V(8 GB), V(8192MB) and V(8589934592) all become C(8GB); C(1000) stays bytes); WSL rejects
     lower-case units. Windows paths get their backslashes escaped (C(C:\temp\k) is written C(C:\\temp\\k)). Enums get
-    WSL's spelling (C(mirrored), C(NAT), C(virtioproxy), C(consomme), C(dropCache)). Strings are quoted when they
+    WSL's spelling (C(mirrored), C(NAT), C(dropCache)); C(consomme) is written C(virtioproxy), which every WSL with
+    that mode reads (WSL before 2.9 rejects C(consomme)). Strings are quoted when they
     have leading or trailing blanks or a C(#), and backslashes and quotes are escaped.
-  - Returns warnings for lines WSL ignores (invalid lines, unknown keys, duplicates, keys outside any section, values
-    WSL rejects), for keys that do nothing in the effective networking mode (for example C(localhostForwarding) in
-    mirrored mode, C(ignoredPorts) in NAT mode), and for requested keys that a WSL policy under
+  - Returns warnings for lines WSL ignores (invalid lines, unknown keys, duplicates, keys outside any section or after
+    a broken section header, values WSL rejects, C(ignoredPorts) items WSL skips, non-ASCII C(.wslconfig) values),
+    for what WSL turns off (everything C(safeMode) disables, bridged mode without C(vmSwitch), consomme without
+    virtio), for keys that do nothing in the effective networking mode (for example C(localhostForwarding) in
+    mirrored mode, C(ignoredPorts) in NAT mode, C(ipv6) outside bridged mode), for a C(hostname) WSL would clean
+    (with the name WSL uses), and for requested keys that a WSL policy under
     C(HKLM\Software\Policies\WSL) overrides, when C(ansible_facts.wsl_host.policy) from
     M(effective.wsl.wsl_host_facts) is present.
   - In C(wsl.conf) WSL stops reading at the first invalid line and every later key keeps its default. This is reported
@@ -61,13 +65,15 @@ options:
       - A value of V(null) removes the key.
       - C(ignoredPorts) takes a list or a comma-separated string of single ports 1-65535; ranges are refused because
         WSL would read only their first port.
-      - Values for C(wsl.conf) must be ASCII (WSL reads it in the C locale).
+      - Values for C(.wslconfig) must be ASCII (WSL reads one byte per character and would mangle the rest); values
+        for C(wsl.conf) may be UTF-8.
     type: dict
     required: true
   unknown_keys:
     description:
       - V(error) refuses keys and sections WSL does not know, with the closest known name.
-      - V(warn) writes them anyway with a warning (for settings newer than this collection). Names must still be
+      - V(warn) writes them anyway with one warning when they are written (for settings newer than this
+        collection); a later run that finds them in place does not warn again. Names must still be
         letters and digits starting with a letter, or WSL would treat the line as invalid.
     type: str
     choices: [error, warn]

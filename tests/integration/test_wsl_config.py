@@ -102,7 +102,7 @@ def test_wslconfig_through_mnt_c_keeps_bom_and_crlf(sim):
         b"networkingMode = mirrored\r\nkernel = C:\\\\wsl\\\\kernel\r\n"
     )
     assert get(sim, result["backup_file"]) == original
-    assert any("localhostForwarding only applies in NAT or bridged mode" in w for w in result["warnings"])
+    assert any("localhostForwarding only applies in NAT, bridged or consomme" in w for w in result["warnings"])
 
     again = sim.playbook(config_play("Mirrored", path=WSLCONFIG, settings={"wsl2": {"memory": "8192MB"}}))
     assert again.rc == 0, again.output

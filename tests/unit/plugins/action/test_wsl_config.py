@@ -244,7 +244,8 @@ def test_mode_warning_is_returned():
     )
     result = harness.run()
     assert result["warnings"] == [
-        "[wsl2] localhostForwarding only applies in NAT or bridged mode; networkingMode is mirrored, so WSL ignores it"
+        "[wsl2] localhostForwarding only applies in NAT, bridged or consomme (virtioproxy) mode; networkingMode is "
+        "mirrored, so WSL ignores it"
     ]
 
 

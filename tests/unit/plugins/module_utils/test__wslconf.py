@@ -46,9 +46,15 @@ def test_invalid_section_headers(header):
     assert kinds(f"{header}\n") == [("invalid", 1)]
 
 
-def test_invalid_section_header_keeps_previous_section():
-    # WSL only changes the current section on a valid header, so processors lands in [wsl2]
-    assert eff("[wsl2]\nmemory=4GB\n[wsl_2]\nprocessors=2\n") == {"wsl2": {"memory": 4 << 30, "processors": 2}}
+def test_broken_header_files_the_keys_after_it_under_a_mangled_section():
+    # configfile.cpp:478-492, 559, 565: the broken name "wsl" overwrites WSL's buffer and the keys after it are
+    # looked up as "wsl\0.processors", an unknown key; a header that breaks before its first letter keeps the section
+    assert eff("[wsl2]\nmemory=4GB\n[wsl_2]\nprocessors=2\n") == {"wsl2": {"memory": 4 << 30}}
+    assert eff("[wsl2]\n[experimental x]\nmemory=4GB\n") == {}
+    assert eff("[wsl2]\n[ experimental]\nmemory=4GB\n") == {"wsl2": {"memory": 4 << 30}}
+    assert eff("[wsl2]\n[wsl2 x]\nmemory=4GB\n") == {"wsl2": {"memory": 4 << 30}}  # same first 4 letters
+    assert eff("[experimental]\n[wsl2] x\nmemory=4GB\nsparseVhd=true\n") == {}
+    assert eff("[WSL2]\n[wsl2 x]\nswap=0\n") == {"wsl2": {"swap": 0}}  # names match case-insensitively
 
 
 def test_section_header_with_trailing_blanks_and_comment():
@@ -132,11 +138,17 @@ def test_line_continuation():
 
 
 def test_continuation_with_crlf_works_in_wslconfig_only():
-    # .wslconfig is read in CRT text mode (CRLF -> LF); wsl.conf is read byte for byte
+    # .wslconfig is read in CRT text mode (CRLF -> LF); wsl.conf is read byte for byte, where a backslash
+    # before CR is dropped (configfile.cpp:712-713) and the LF ends the value: no continuation, no error
     assert eff("[wsl2]\r\nkernelCommandLine = a \\\r\nb\r\n") == {"wsl2": {"kernelCommandLine": "a b"}}
-    doc = parse("[boot]\r\ncommand = a \\\r\nb\r\n", "wslconf")
-    assert doc.stopped_at is not None and doc.stopped_at.line == 2
-    assert effective_settings(doc.text, "wslconf") == {}
+    text = "[boot]\r\ncommand = a \\\r\nsystemd=true\r\n"
+    assert parse(text, "wslconf").stopped_at is None
+    assert eff(text, "wslconf") == {"boot": {"command": "a ", "systemd": True}}  # the blank before \ stays
+
+
+def test_backslash_before_cr_is_dropped():
+    assert eff("[wsl2]\nkernelCommandLine = a\\\rb\n") == {"wsl2": {"kernelCommandLine": "ab"}}
+    assert eff("[boot]\ncommand = a\\\rb\n", "wslconf") == {"boot": {"command": "ab"}}
 
 
 def test_hash_inside_quotes_then_comment():
@@ -144,7 +156,7 @@ def test_hash_inside_quotes_then_comment():
 
 
 def test_empty_value():
-    assert eff("[network]\nhostname=\n", "wslconf") == {"network": {"hostname": ""}}
+    assert eff("[boot]\ncommand=\n", "wslconf") == {"boot": {"command": ""}}
     assert eff("[wsl2]\nswap=\n") == {}  # an empty size is rejected
 
 
@@ -300,3 +312,19 @@ def test_line_ending_detection():
     assert line_ending("a\nb", "wslconfig") == "\n"
     assert line_ending("", "wslconfig") == "\r\n"
     assert line_ending("", "wslconf") == "\n"
+
+
+def test_wslconfig_values_are_read_one_byte_per_character():
+    # configfile.cpp:749 keeps the low byte of each character; string.cpp:50 decodes the bytes as UTF-8
+    assert eff("[wsl2]\nkernelCommandLine=a\u00e9\n") == {"wsl2": {"kernelCommandLine": "a\ufffd"}}
+    assert eff("[wsl2]\nkernelCommandLine=\u4e2d\n") == {"wsl2": {"kernelCommandLine": "-"}}  # U+4E2D -> 0x2D
+    assert eff("[wsl2]\nswap=\u0131GB\n") == {"wsl2": {"swap": 1 << 30}}  # U+0131 -> 0x31, "1"
+    assert eff("[user]\ndefault=j\u00fcrgen\n", "wslconf") == {"user": {"default": "j\u00fcrgen"}}
+
+
+def test_wsl_line_numbers_follow_wsls_own_counter():
+    # WSL counts the CRLF after a header or a value twice in wsl.conf (configfile.cpp:276-280, 382-384)
+    doc = parse("\r\n\r\n[foo]\r\na=b\r\nc=d\r\n", "wslconf")
+    assert [(e.line, e.wsl_line) for e in doc.entries] == [(3, 3), (4, 5), (5, 7)]
+    doc = parse("[wsl2]\nkernelCommandLine=a\\\nb\nswap=0 # c\nmemory=1GB\n", "wslconfig")
+    assert [(e.line, e.wsl_line) for e in doc.entries] == [(1, 1), (2, 3), (4, 4), (5, 5)]

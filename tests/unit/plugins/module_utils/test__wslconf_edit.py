@@ -7,6 +7,7 @@ import pytest
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf import WslConfError, parse
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import (
     diagnose,
+    diagnostics,
     mode_warnings,
     policy_warnings,
     update,
@@ -126,15 +127,20 @@ def test_wslconf_stop_warning_lists_lost_keys():
     result = run(STOPPED, {"boot": {"systemd": False}}, "wslconf")
     assert not result.changed
     stop = [w for w in result.warnings if "STOPS READING" in w]
+    # the whole offending line is quoted, not the name cut at the character that broke it (issue 18)
     assert stop == [
-        "WSL STOPS READING wsl.conf AT LINE 3 (key bad: expected '=' after the name (letters and digits only), "
-        "found '_'): every key after it keeps its default; lost: [interop] appendWindowsPath (line 5)"
+        "WSL STOPS READING wsl.conf AT LINE 3 ('bad_key=1': a key name is letters and digits only, then '='): "
+        "every key after it keeps its default; lost: [interop] appendWindowsPath (line 5)"
     ]
 
 
 def test_wslconf_key_after_stop_line_is_refused():
-    with pytest.raises(WslConfError, match=r"\[interop\] appendWindowsPath: line 5 sets it, but WSL stops reading"):
+    with pytest.raises(WslConfError) as raised:
         run(STOPPED, {"interop": {"appendWindowsPath": True}}, "wslconf")
+    assert str(raised.value) == (
+        "[interop] appendWindowsPath: line 5 sets it, but WSL stops reading wsl.conf at line 3 ('bad_key=1': a key "
+        "name is letters and digits only, then '='), so the value would not be used; fix or remove line 3 first"
+    )
 
 
 def test_wslconf_new_section_after_stop_line_is_refused():
@@ -159,7 +165,7 @@ def test_wslconf_bom_refused_and_explained():
 def test_wslconfig_key_after_invalid_line_is_fine():
     result = run(b"[wsl2]\nbad line\nswap=0\n", {"wsl2": {"swap": "1GB"}})
     assert result.data == b"[wsl2]\nbad line\nswap=1GB\n"
-    assert any("line 2: invalid line, WSL ignores it" in warning for warning in result.warnings)
+    assert any("line 2: invalid line 'bad line', WSL ignores it" in warning for warning in result.warnings)
 
 
 # --- diagnostics ------------------------------------------------------------------------------------
@@ -174,8 +180,7 @@ def test_diagnose_wslconfig():
         ".wslconfig line 5: unknown key [wsl2] networkMode (did you mean networkingMode?); WSL ignores it",
         ".wslconfig line 6: [wsl2] processors = 'abc' is rejected (not an integer); WSL keeps its default",
         ".wslconfig line 8: unknown key [foo] x; WSL ignores it",
-        ".wslconfig line 9: invalid line, WSL ignores it: key bad: expected '=' after the name "
-        "(letters and digits only), found end of line",
+        ".wslconfig line 9: invalid line 'bad', WSL ignores it: a key name is letters and digits only, then '='",
     ]
 
 
@@ -202,6 +207,16 @@ def test_diagnose_special_consequences():
         ),
         ("[wsl2]\nnetworkingMode=mirrored\n[experimental]\nignoredPorts=3000\n", []),
         ("[wsl2]\nsafeMode=true\n", ["safeMode = true turns off networking"]),
+        ("[wsl2]\nsafeMode=true\nhardwarePerformanceCounters=true\n", ["hardware performance counters"]),
+        ("[wsl2]\nnetworkingMode=bridged\n", ["bridged mode needs [wsl2] vmSwitch"]),
+        ("[wsl2]\nnetworkingMode=bridged\nvmSwitch=LAN\nipv6=true\n", []),
+        ("[wsl2]\nipv6=true\ndhcpTimeout=9\n", ["ipv6 only applies in bridged", "dhcpTimeout only applies"]),
+        ("[wsl2]\nnetworkingMode=virtioproxy\nlocalhostForwarding=false\ndnsTunneling=true\n", []),
+        ("[wsl2]\nnetworkingMode=consomme\nvirtio=false\n", ["the consomme mode needs virtio, WSL uses nat"]),
+        (
+            "[wsl2]\nnetworkingMode=virtioproxy\n[experimental]\nbestEffortDnsParsing=true\nhostAddressLoopback=1\n",
+            ["hostAddressLoopback only applies in mirrored mode; networkingMode is consomme (virtioproxy)"],
+        ),
     ],
 )
 def test_mode_warnings(text, expected):
@@ -213,7 +228,7 @@ def test_mode_warnings(text, expected):
 
 def test_mode_warning_reaches_update_result():
     result = run(b"[wsl2]\nlocalhostForwarding=true\n", {"wsl2": {"networkingMode": "mirrored"}})
-    assert any("localhostForwarding only applies in NAT or bridged mode" in w for w in result.warnings)
+    assert any("localhostForwarding only applies in NAT, bridged or consomme" in w for w in result.warnings)
 
 
 @pytest.mark.parametrize(
@@ -248,9 +263,12 @@ def test_policy_warnings(settings, policy, expected):
 def test_unknown_key_with_warn_is_written_and_idempotent():
     first = run(b"[wsl2]\n", {"wsl2": {"futureKey": "a b"}}, unknown_keys="warn")
     assert first.data == b"[wsl2]\nfutureKey=a b\n"
-    assert any("unknown key [wsl2] futureKey" in w for w in first.warnings)
+    assert first.warnings == ["[wsl2] futureKey: unknown key; written as asked, WSL will warn and ignore it"]
+    # issue 18: the warning is given once, when the key is written, not again on every later run
     second = run(first.data, {"wsl2": {"futurekey": "a b"}}, unknown_keys="warn")
-    assert not second.changed
+    assert not second.changed and second.warnings == []
+    changed = run(first.data, {"wsl2": {"futureKey": "c", "swap": 0}}, unknown_keys="warn")
+    assert changed.warnings == ["[wsl2] futureKey: unknown key; written as asked, WSL will warn and ignore it"]
 
 
 def test_append_after_a_continuation_at_end_of_file():
@@ -262,3 +280,50 @@ def test_append_after_a_continuation_at_end_of_file():
 def test_append_after_a_comment_ended_by_lone_cr():
     result = run(b"[wsl2] # vm\r", {"wsl2": {"memory": "6GB"}})
     assert result.data == b"[wsl2] # vm\r\nmemory=6GB\r"
+
+
+# --- WSL's scanner rules (issue 15) -------------------------------------------------------------------
+
+
+def test_crlf_wslconf_value_ending_in_backslash_is_read_and_later_keys_are_editable():
+    # configfile.cpp:712-713: WSL drops a backslash before CR, so the LF ends the value and nothing stops
+    data = b"[boot]\r\ncommand=a \\\r\nsystemd=false\r\n"
+    assert not [w for w in diagnose(parse(data.decode(), "wslconf")) if "STOPS" in w]
+    result = run(data, {"boot": {"systemd": True}}, "wslconf")
+    assert result.data == b"[boot]\r\ncommand=a \\\r\nsystemd=true\r\n"
+    replaced = run(data, {"boot": {"command": "b"}}, "wslconf")
+    assert replaced.data == b"[boot]\r\ncommand=b\r\nsystemd=false\r\n"  # the line keeps its CR
+
+
+def test_key_after_a_broken_header_is_not_reported_as_applied():
+    # the key under "[experimental x]" is read by WSL as "expe.memory": the engine writes a real [wsl2] key
+    data = b"[wsl2]\r\n[experimental x]\r\nmemory=8GB\r\n"
+    result = run(data, {"wsl2": {"memory": "8GB"}})
+    assert result.changed and result.data == b"[wsl2]\r\nmemory=8GB\r\n[experimental x]\r\nmemory=8GB\r\n"
+    assert result.changed_keys == [{"section": "wsl2", "key": "memory", "before": None, "after": 8 << 30}]
+    assert any(
+        "line 4: key memory follows the broken header on line 3 ('[experimental x]'), so WSL looks it up as "
+        "'expe.memory'" in w
+        for w in result.warnings
+    )
+
+
+def test_ignored_ports_items_wsl_rejects_are_warned_one_by_one():
+    found = diagnostics(parse("[experimental]\nignoredPorts=3000,-1,x,70000,0x10\n", "wslconfig"))
+    # std::stoi reads "0" of "0x10": port 0, rejected like -1, x and 70000 (WslCoreConfig.cpp:36-50)
+    assert [(d.kind, d.line, d.wsl) for d in found] == [("invalid_value", 2, True)] * 4
+    assert "item '-1' is not a port 1-65535; WSL warns and skips it" in found[0].message
+
+
+def test_non_ascii_wslconfig_value_is_explained():
+    found = diagnostics(parse("[wsl2]\nkernelCommandLine=caf\u00e9\n", "wslconfig"))
+    assert [(d.kind, d.wsl) for d in found] == [("non_ascii", False)]
+    assert "one byte per character and gets 'caf\ufffd'" in found[0].message
+    assert diagnostics(parse("[user]\ndefault=caf\u00e9\n", "wslconf")) == []
+
+
+def test_consomme_is_written_as_virtioproxy():
+    assert run(b"[wsl2]\n", {"wsl2": {"networkingMode": "consomme"}}).data == b"[wsl2]\nnetworkingMode=virtioproxy\n"
+    # a file that says consomme would not work before WSL 2.9: it is rewritten
+    assert run(b"[wsl2]\nnetworkingMode=consomme\n", {"wsl2": {"networkingMode": "consomme"}}).changed
+    assert not run(b"[wsl2]\nnetworkingMode=VirtioProxy\n", {"wsl2": {"networkingMode": "consomme"}}).changed

@@ -59,8 +59,8 @@ def test_bom_wslconf_ignored_wslconfig_tolerated():
 
 
 def test_semicolon_is_not_a_comment_and_hash_is():
-    text = "[user]\ndefault = alice ; bob # comment\n[network]\nhostname = h\\tx\n"
-    assert effective_settings(text, "wslconf") == {"user": {"default": "alice ; bob"}, "network": {"hostname": "h\tx"}}
+    text = "[user]\ndefault = alice ; bob # comment\n[boot]\ncommand = h\\tx\n"
+    assert effective_settings(text, "wslconf") == {"user": {"default": "alice ; bob"}, "boot": {"command": "h\tx"}}
 
 
 @pytest.mark.parametrize(
@@ -130,9 +130,12 @@ def test_legacy_experimental_aliases():
 
 
 def test_mode_notes():
-    assert lookup_key("wslconfig", "wsl2", "localhostForwarding").modes == ("NAT", "bridged")
+    # NatNetworking.cpp:524, BridgedNetworking.cpp:78-81, WslCoreVm.cpp:612, WslCoreConfig.cpp:467-485
+    assert lookup_key("wslconfig", "wsl2", "localhostForwarding").modes == ("nat", "bridged", "consomme")
+    assert lookup_key("wslconfig", "wsl2", "dnsTunneling").modes == ("nat", "mirrored", "consomme")
     assert lookup_key("wslconfig", "experimental", "ignoredPorts").modes == ("mirrored",)
-    assert lookup_key("wslconfig", "experimental", "hostAddressLoopback").note == "mirrored only"
+    for key in ("ipv6", "dhcp", "dhcpTimeout", "vmSwitch", "macAddress"):
+        assert lookup_key("wslconfig", "wsl2", key).modes == ("bridged",)
     assert lookup_key("wslconfig", "wsl2", "dnsProxy").note == "NAT only"
 
 

@@ -7,13 +7,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
+    SCHEMA,
     WslConfError,
     decode,
     effective_settings,
     encode,
     parse,
+    sections,
 )
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import update, validate_settings
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import diagnostics, update, validate_settings
 
 SPECIAL = [*'[]=#"\\ \t\r\n;_-.', "\ufeff", "\u00e9", "\u4e2d", "\x00", "\v"]
 ANY_TEXT = st.text(alphabet=st.one_of(st.sampled_from(SPECIAL), st.characters()), max_size=200)
@@ -197,3 +199,56 @@ def test_several_settings_at_once(base, file_type, data):
 
 def _flat(settings):
     return {(s, k): v for s, keys in settings.items() for k, v in keys.items()}
+
+
+# --- WSL's scanner rules (issue 15) -------------------------------------------------------------------
+
+KEYS = {
+    file_type: [(spec.section, spec.key) for spec in specs if spec.type in ("string", "path")]
+    for file_type, specs in SCHEMA.items()
+}
+PLAIN_VALUE = st.text(alphabet="abcXYZ019 ./:-", min_size=1, max_size=20).filter(lambda v: v.strip(" ") == v)
+
+
+@given(file_type=FILE_TYPE, data=st.data(), value=PLAIN_VALUE, eol=st.sampled_from(["\n", "\r\n"]))
+@settings(max_examples=300)
+def test_backslash_before_cr_is_dropped_in_any_key_of_either_file(file_type, data, value, eol):
+    # configfile.cpp:712-713: "\\\r" vanishes wherever it stands in a value; it never makes the line invalid
+    section, key = data.draw(st.sampled_from(KEYS[file_type]))
+    cut = data.draw(st.integers(0, len(value)))
+    text = f"[{section}]{eol}{key}={value[:cut]}\\\r{value[cut:]}{eol}"
+    doc = parse(text, file_type)
+    assert [entry.kind for entry in doc.entries] == ["section", "key"]
+    assert doc.entries[1].value == value
+    # at the end of a CRLF line of wsl.conf the LF ends the value and the next line is read
+    if file_type == "wslconf" and eol == "\r\n":
+        text = f"[{section}]\r\n{key}={value}\\\r\n{key}2=1\r\n"
+        doc = parse(text, file_type)
+        assert doc.stopped_at is None
+        assert [(entry.kind, entry.value) for entry in doc.entries[1:]] == [("key", value), ("key", "1")]
+
+
+HEADERS = st.sampled_from(sections("wslconfig"))
+BROKEN = st.tuples(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=14).filter(
+        lambda name: name[0].isalpha()
+    ),
+    st.sampled_from([" x", "_2", "-x", "] x", ".", "]x", " "]),
+)
+
+
+@given(header=HEADERS, broken=BROKEN, data=st.data())
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_keys_after_a_broken_header_in_wslconfig(header, broken, data):
+    # configfile.cpp:478-512, 559, 565: a header that breaks after its first letter leaves its name in WSL's
+    # buffer, and the keys after it are looked up under its first len(header) characters (NUL-padded)
+    spec = data.draw(st.sampled_from([s for s in SCHEMA["wslconfig"] if s.section == header and s.type == "int"]))
+    name, tail = broken
+    text = f"[{header}]\n[{name}{tail}]\n{spec.key}=7\n"
+    still_read = name[: len(header)].ljust(len(header), "\0").lower() == header.lower()
+    assert (effective_settings(text, "wslconfig") == {header: {spec.key: 7}}) is still_read
+    if not still_read:
+        assert [d.kind for d in diagnostics(parse(text, "wslconfig"))] == ["expected", "unknown_key"]
+    # an edit of that key is applied where WSL reads it, or refused; never reported for a line WSL ignores
+    result = update(text.encode(), "wslconfig", validate_settings({header: {spec.key: 9}}, "wslconfig")[0])
+    assert effective_settings(result.after, "wslconfig")[header][spec.key] == 9

@@ -40,7 +40,8 @@ def one(section, key, value, file_type="wslconfig"):
         ("wsl2", "networkingMode", "Mirrored", ("wsl2", "networkingMode", "mirrored", "mirrored")),
         ("wsl2", "networkingMode", "nat", ("wsl2", "networkingMode", "NAT", "NAT")),
         ("wsl2", "networkingMode", "VIRTIOPROXY", ("wsl2", "networkingMode", "virtioproxy", "virtioproxy")),
-        ("wsl2", "networkingMode", "Consomme", ("wsl2", "networkingMode", "consomme", "consomme")),
+        # "consomme" is rejected before WSL 2.9; "virtioproxy" is read by every WSL that has the mode
+        ("wsl2", "networkingMode", "Consomme", ("wsl2", "networkingMode", "virtioproxy", "virtioproxy")),
         ("experimental", "networkingMode", "mirrored", ("wsl2", "networkingMode", "mirrored", "mirrored")),
         (
             "experimental",
@@ -173,10 +174,10 @@ BAD = [
         ["swapFile", "%TEMP%", "environment variable", "absolute Windows path"],
     ),
     (
-        "non-ASCII wsl.conf",
-        "wslconf",
-        {"network": {"hostname": "h\u00e9llo"}},
-        ["[network] hostname", "h\u00e9llo", "ASCII only"],
+        "non-ASCII .wslconfig",
+        "wslconfig",
+        {"wsl2": {"kernelCommandLine": "h\u00e9llo"}},
+        ["[wsl2] kernelCommandLine", "h\u00e9llo", "ASCII only", "one byte per character"],
     ),
     ("underscore key", "wslconfig", {"wsl2": {"memory_size": "4GB"}}, ["memory_size", "letters and digits"]),
     ("dash section", "wslconfig", {"wsl-2": {"memory": "4GB"}}, ["wsl-2", "letters and digits"]),
@@ -238,6 +239,24 @@ def test_unknown_keys_warn_lets_valid_names_through():
         ("wsl2", "other", '"a b#"', "a b#"),
         ("newSection", "x", "1", "1"),
     ]
-    assert len(warnings) == 3 and "futureKey" in warnings[0] and "WSL will warn and ignore it" in warnings[0]
+    assert warnings == []  # said once by update(), when the key is written
+    assert "futureKey" in requested[0].note and "WSL will warn and ignore it" in requested[0].note
     with pytest.raises(WslConfError, match="letters and digits"):
         validate_settings({"wsl2": {"future_key": True}}, "wslconfig", "warn")
+
+
+def test_wslconf_keeps_utf8_values():
+    # src/linux/init is built against musl (CMakeLists.txt:441), whose C locale hands every byte back
+    # unchanged, so wsl.conf values keep their UTF-8 bytes
+    requested, warnings = validate_settings({"user": {"default": "j\u00fcrgen"}}, "wslconf")
+    assert requested[0].text == "j\u00fcrgen" and warnings == []
+
+
+def test_hostname_request_reports_what_wsl_uses():
+    requested, warnings = validate_settings({"network": {"hostname": "build_01."}}, "wslconf")
+    assert (requested[0].text, requested[0].value) == ("build_01.", "build01")
+    assert warnings == [
+        "[network] hostname: WSL cleans 'build_01.' to 'build01' before using it (letters, digits, one '.', "
+        "inner '-', at most 64 characters)"
+    ]
+    assert validate_settings({"network": {"hostname": "build-01"}}, "wslconf")[1] == []
