@@ -169,7 +169,9 @@ def test_wsl_host_edits_wslconfig_and_defers_the_shutdown_of_its_own_vm(wsl_simu
     restart = first.task("Restart WSL after .wslconfig changed")
     assert (restart["action"], restart["restart"], restart["controller_affected"]) == ("defer", "wsl_shutdown", True)
     report = first.task("Report the WSL restart still to do")
-    assert "Close your WSL sessions and run in PowerShell or cmd on Windows: wsl.exe --shutdown" in report["msg"]
+    assert report["msg"].endswith(
+        "Close the WSL sessions and run in PowerShell on this controller's Windows host: wsl.exe --shutdown"
+    )
     assert sim.calls("wsl.exe") == []
 
     again = sim.playbook(role_playbook("wsl_host", wslconfig_vars()))
