@@ -1,11 +1,13 @@
 # Copyright: (c) 2026, effective.wsl maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action plugin for effective.wsl.wsl_config: read the file, decide on the controller, write exact bytes.
+"""Action plugin for effective.wsl.wsl_config: validate everything, then let the target read and write.
 
-The pattern of ansible-core's ``template``: the module file is documentation only. Reading uses
-``ansible.windows.slurp`` (Windows) or ``ansible.builtin.slurp``; writing transfers the new bytes to
-the remote temp directory and runs ``ansible.windows.win_copy`` or ``ansible.builtin.copy`` on them,
-only when something changes. Every input is validated before the first module runs.
+Every input is validated here before the first module runs. On a Linux target the Python module of the
+same name runs once: it reads, decides with the same engine and writes under a lock. On a Windows target
+wsl_config_windows reports the file, the engine decides here, and wsl_config_windows writes the new bytes only
+if the file still has the SHA-256 that was read (compare-and-swap); otherwise the decision is made again on
+what it found. (A wsl_config.ps1 would shadow the Python module on local connections, which match modules by
+name without an extension.)
 """
 
 from __future__ import annotations
@@ -18,22 +20,22 @@ import re
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import FILE_TYPES, WslConfError
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf import WslConfError
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import update, validate_settings
+from ansible_collections.effective.wsl.plugins.modules.wsl_config import ARGUMENT_SPEC as MODULE_SPEC
+from ansible_collections.effective.wsl.plugins.modules.wsl_config import ATTEMPTS, LINUX_DEFAULT_PATH
 
-ARGUMENT_SPEC = {
-    "path": {"type": "str"},
-    "type": {"type": "str", "choices": list(FILE_TYPES)},
-    "settings": {"type": "raw", "required": True},
-    "unknown_keys": {"type": "str", "default": "error", "choices": ["error", "warn"]},
-    "backup": {"type": "bool", "default": False},
-    "create": {"type": "bool", "default": True},
+# The module's options without its wire-only ones; settings is checked by validate_settings for a clearer message.
+ARGUMENT_SPEC = {name: spec for name, spec in MODULE_SPEC.items() if not name.startswith("_")} | {
+    "settings": {"type": "raw", "required": True}
 }
 
+MODULE = "effective.wsl.wsl_config"
+WINDOWS_MODULE = "effective.wsl.wsl_config_windows"
 WINDOWS_DEFAULT_PATH = "%USERPROFILE%\\.wslconfig"
-LINUX_DEFAULT_PATH = "/etc/wsl.conf"
 FILE_NAMES = {".wslconfig": "wslconfig", "wsl.conf": "wslconf"}
-_MISSING_FILE = re.compile(r"not found", re.IGNORECASE)
+# Win32 device names (CON, NUL, COM1, ...) open a device in any folder; \\.\ and \\?\ bypass path parsing.
+_WINDOWS_DEVICE = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 
 
 def infer_file_type(path: str, is_windows: bool) -> str | None:
@@ -42,8 +44,26 @@ def infer_file_type(path: str, is_windows: bool) -> str | None:
     return FILE_NAMES.get(name)
 
 
+def windows_path_problem(path: str) -> str | None:
+    allowed = "allowed: a file path such as C:\\Users\\alice\\.wslconfig"
+    if path.startswith(("\\\\.\\", "\\\\?\\", "//./", "//?/")):
+        return f"path: {path!r} is a device path; {allowed}"
+    if _WINDOWS_DEVICE.match(ntpath.basename(path).rstrip(" .")):
+        return f"path: {path!r} names a Windows device, not a file; {allowed}"
+    return None
+
+
+def failure_detail(module_result: dict) -> str:
+    """The most specific text a failed module result carries (a module that crashed has no msg)."""
+    for key in ("msg", "module_stderr", "module_stdout", "exception"):
+        text = str(module_result.get(key) or "").strip()
+        if text:
+            return text
+    return "the module failed without a message"
+
+
 class ActionModule(ActionBase):
-    TRANSFERS_FILES = False  # the remote temp dir is made in _write(), only when there is something to write
+    TRANSFERS_FILES = False
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
@@ -54,23 +74,40 @@ class ActionModule(ActionBase):
         host_facts = (task_vars.get("ansible_facts") or {}).get("wsl_host") or {}
         path = args["path"] or self._default_path(is_windows, host_facts)
         file_type = args["type"] or infer_file_type(path, is_windows)
+        result.update(changed=False, path=path, type=file_type, changed_keys=[], restart_required="none")
         if file_type is None:
-            result.update(
-                failed=True,
-                msg=f"type: cannot tell the file type from the name of {path!r}; set type to wslconfig "
+            return self._fail(
+                result,
+                f"type: cannot tell the file type from the name of {path!r}; set type to wslconfig "
                 "(a .wslconfig) or wslconf (a wsl.conf)",
             )
-            return result
+        problem = windows_path_problem(path) if is_windows else None
+        if problem:
+            return self._fail(result, problem)
         try:
             requested, warnings = validate_settings(args["settings"], file_type, args["unknown_keys"])
         except WslConfError as exc:
-            result.update(failed=True, msg=str(exc))
+            return self._fail(result, str(exc))
+        policy = host_facts.get("policy") if isinstance(host_facts, dict) else None
+        policy = policy if isinstance(policy, dict) else None
+        module_args = dict(args, path=path, type=file_type)
+        if not is_windows:
+            if path.startswith("~"):
+                module_args["path"] = self._remote_expand_user(path)
+            module_result = self._execute_module(
+                module_name=MODULE, module_args=dict(module_args, _policy=policy), task_vars=task_vars
+            )
+            result.update(module_result)
+            result["path"] = path
+            if module_result.get("failed"):
+                return self._fail(result, failure_detail(module_result))
             return result
+        return self._run_windows(result, task_vars, module_args, requested, warnings, policy)
 
-        try:
-            return self._run(result, task_vars, args, path, file_type, is_windows, requested, warnings, host_facts)
-        finally:
-            self._remove_tmp_path(self._connection._shell.tmpdir)
+    @staticmethod
+    def _fail(result: dict, msg: str) -> dict:
+        result.update(failed=True, changed=False, restart_required="none", msg=msg)
+        return result
 
     def _default_path(self, is_windows: bool, host_facts: dict) -> str:
         if not is_windows:
@@ -78,83 +115,54 @@ class ActionModule(ActionBase):
         wslconfig = host_facts.get("wslconfig") if isinstance(host_facts, dict) else None
         if isinstance(wslconfig, dict) and wslconfig.get("path"):
             return str(wslconfig["path"])  # the profile path effective.wsl.wsl_host_facts found
-        return WINDOWS_DEFAULT_PATH  # expanded on the target: slurp and win_copy take type=path options
+        return WINDOWS_DEFAULT_PATH  # expanded by wsl_config.ps1 on the target
 
-    def _run(self, result, task_vars, args, path, file_type, is_windows, requested, warnings, host_facts):
-        if not is_windows and path.startswith("~"):
-            path = self._remote_expand_user(path)
-        read_module = "ansible.windows.slurp" if is_windows else "ansible.builtin.slurp"
-        read = self._execute_module(module_name=read_module, module_args={"src": path}, task_vars=task_vars)
-        if read.get("failed"):
-            if not _MISSING_FILE.search(str(read.get("msg", ""))):
-                result.update(failed=True, msg=f"could not read {path}: {read.get('msg')}")
-                return result
-            if not args["create"]:
-                result.update(failed=True, msg=f"{path} does not exist and create=false")
-                return result
-            data = None
-        else:
-            data = base64.b64decode(read.get("content", ""))
-
-        policy = host_facts.get("policy") if isinstance(host_facts, dict) else None
-        try:
-            decision = update(data, file_type, requested, policy if isinstance(policy, dict) else None)
-        except WslConfError as exc:
-            result.update(failed=True, msg=f"{path}: {exc}")
-            return result
-
-        result.update(
-            changed=decision.changed,
-            path=path,
-            type=file_type,
-            changed_keys=decision.changed_keys,
-            restart_required=decision.restart_required,
-        )
-        all_warnings = warnings + decision.warnings
-        if all_warnings:
-            result["warnings"] = all_warnings
-        if self._task.diff and decision.changed:
-            result["diff"] = {
-                "before": decision.before,
-                "after": decision.after,
-                "before_header": path if data is not None else f"{path} (absent)",
-                "after_header": path,
-            }
-        if not decision.changed or self._task.check_mode:
-            return result
-
-        written = self._write(path, decision.data, is_windows, args["backup"], task_vars)
-        if written.get("failed"):
-            result.update(failed=True, msg=f"could not write {path}: {written.get('msg')}")
-            return result
-        if written.get("backup_file"):
-            result["backup_file"] = written["backup_file"]
-        return result
-
-    def _write(self, path: str, data: bytes, is_windows: bool, backup: bool, task_vars: dict) -> dict:
-        shell = self._connection._shell
-        if shell.tmpdir is None:
-            self._make_tmp_path()
-        source = shell.join_path(shell.tmpdir, "source")
-        self._transfer_data(source, data)
-        if is_windows:
-            module_args = {
-                "src": source,
-                "dest": path,
-                "backup": backup,
-                "_original_basename": ntpath.basename(path),
-                "_copy_mode": "single",
-            }
-            return self._execute_module(
-                module_name="ansible.windows.win_copy", module_args=module_args, task_vars=task_vars
+    def _run_windows(self, result, task_vars, module_args, requested, warnings, policy):
+        path = result["path"]
+        read_args = {"path": path}
+        state = self._execute_module(module_name=WINDOWS_MODULE, module_args=read_args, task_vars=task_vars)
+        if state.get("failed"):
+            return self._fail(result, f"could not read {path}: {failure_detail(state)}")
+        for _attempt in range(ATTEMPTS):
+            data = base64.b64decode(state["content"]) if state.get("exists") else None
+            if data is None and not module_args["create"]:
+                return self._fail(result, f"{path} does not exist and create=false")
+            try:
+                decision = update(data, module_args["type"], requested, policy)
+            except WslConfError as exc:
+                return self._fail(result, f"{path}: {exc}")
+            result.pop("diff", None)
+            result.update(
+                changed=decision.changed,
+                changed_keys=decision.changed_keys,
+                restart_required=decision.restart_required,
             )
-        self._fixup_perms2((shell.tmpdir, source))
-        module_args = {
-            "src": source,
-            "dest": path,
-            "backup": backup,
-            "follow": True,
-            "checksum": hashlib.sha1(data).hexdigest(),
-            "_original_basename": posixpath.basename(path),
-        }
-        return self._execute_module(module_name="ansible.builtin.copy", module_args=module_args, task_vars=task_vars)
+            if warnings + decision.warnings:
+                result["warnings"] = warnings + decision.warnings
+            if self._task.diff and decision.changed:
+                result["diff"] = {
+                    "before": decision.before,
+                    "after": decision.after,
+                    "before_header": path if data is not None else f"{path} (absent)",
+                    "after_header": path,
+                }
+            if not decision.changed or self._task.check_mode:
+                return result
+            write_args = dict(
+                read_args,
+                write=True,
+                expected_sha256=hashlib.sha256(data).hexdigest() if data is not None else "",
+                content=base64.b64encode(decision.data).decode("ascii"),
+                backup=module_args["backup"],
+            )
+            state = self._execute_module(module_name=WINDOWS_MODULE, module_args=write_args, task_vars=task_vars)
+            if state.get("failed"):
+                return self._fail(result, f"could not write {path}: {failure_detail(state)}")
+            if not state.get("conflict"):
+                if state.get("backup_file"):
+                    result["backup_file"] = state["backup_file"]
+                return result
+        return self._fail(
+            result,
+            f"{path} was changed by another program during each of {ATTEMPTS} attempts to edit it; nothing was written",
+        )

@@ -1,7 +1,9 @@
 #!/usr/bin/python
 # Copyright: (c) 2026, effective.wsl maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-# This file holds documentation only; the action plugin plugins/action/wsl_config.py does the work.
+# The action plugin plugins/action/wsl_config.py validates every option first. On a Linux target it runs this
+# module once: read, decide and write under a lock. On a Windows target it runs effective.wsl.wsl_config_windows
+# (read, then a compare-and-swap write) and decides in between.
 
 from __future__ import annotations
 
@@ -12,9 +14,16 @@ version_added: 0.1.0
 description:
   - Sets or removes keys in the global WSL 2 settings file C(%UserProfile%\.wslconfig) (Windows target, or from
     inside WSL as C(/mnt/c/Users/<user>/.wslconfig)) or in a distro's C(/etc/wsl.conf).
-  - The file is read with M(ansible.windows.slurp) or M(ansible.builtin.slurp), the decision is made on the controller
-    by a model of WSL's own parser, and the new bytes are written with M(ansible.windows.win_copy) or
-    M(ansible.builtin.copy) only when something changes. When nothing changes, one module runs on the target (the read).
+  - Every option is validated on the controller before anything runs on the target. The decision is made by a model
+    of WSL's own parser. On a Linux target one module run reads the file, decides and writes it, holding a lock on its
+    folder; on a Windows target one module run reads it and, only when something changes, a second one writes it.
+  - Only a regular file is read or written. A symbolic link (unless O(follow) allows it), a FIFO, a device or a
+    directory at O(path) is refused before a byte is read; a Windows reparse point (symbolic link, junction) is always
+    refused.
+  - Writes are atomic and a compare-and-swap - a temporary file in the same folder gets the mode, owner and group of
+    the file it replaces and is renamed into place only if the file still has the bytes that were read (SHA-256).
+    When another program changed it in between, the task reads it again and decides again (3 times at most), so no
+    update of a concurrent run is lost. A run without root never replaces a file it could not write in place.
   - Edits are minimal. A changed value is replaced in place (the key's spelling, the spacing around C(=) and an inline
     comment stay); a new key goes after the last line of its section; a missing section is appended at the end;
     V(null) removes every occurrence of a key. No other line is touched; comments, unknown keys, order, a UTF-8 or
@@ -78,8 +87,18 @@ options:
     type: str
     choices: [error, warn]
     default: error
+  follow:
+    description:
+      - With V(false), a symbolic link at O(path) is refused.
+      - With V(true), a link is followed when its target is a regular file that the owner of the link also owns
+        (so a link planted by a user can only aim at that user's own files); the target is edited and the link
+        stays. Linux targets only; on a Windows target a reparse point is always refused.
+    type: bool
+    default: false
   backup:
-    description: Keep a timestamped copy of the original file when it changes.
+    description:
+      - Keep a copy of the original file when it changes, named C(<path>.<pid>.<YYYYmmdd-HHMMSS>.bak) (no C(:), which
+        NTFS does not allow), with the mode, owner and group of the original.
     type: bool
     default: false
   create:
@@ -97,14 +116,17 @@ attributes:
     details: The diff shows the whole file before and after, decoded.
   platform:
     platforms: [windows, posix]
-    details: Windows targets use M(ansible.windows.slurp) and M(ansible.windows.win_copy); Linux targets (a WSL
-      distro, or any host that mounts the Windows profile) use M(ansible.builtin.slurp) and M(ansible.builtin.copy).
+    details: Windows targets run M(effective.wsl.wsl_config_windows) (over WinRM or PSRP); Linux targets (a WSL
+      distro, or any host that mounts the Windows profile) run this Python module.
 notes:
   - Changes to C(.wslconfig) apply after C(wsl --shutdown); changes to C(wsl.conf) after C(wsl --terminate <distro>).
     RV(restart_required) says which; pass it to M(effective.wsl.wsl_restart).
-  - The Windows branch is verified by unit tests that check the exact module calls and bytes, not against a real
-    Windows host.
+  - The Windows branch is verified by unit tests that check the exact module calls and bytes and by a PowerShell parse
+    check, not against a real Windows host.
+  - The lock is C(flock) on the folder of the file (Linux) or a named mutex per path (Windows); it orders runs of this
+    collection. Other programs are caught by the compare-and-swap.
 seealso:
+  - module: effective.wsl.wsl_config_windows
   - module: effective.wsl.wsl_restart
   - module: effective.wsl.wsl_host_facts
   - name: WSL advanced settings configuration
@@ -198,7 +220,7 @@ backup_file:
   description: The copy of the original file.
   returned: when O(backup=true) and the file changed (not in check mode)
   type: str
-  sample: C:\Users\alice\.wslconfig.20260101.bak
+  sample: C:\Users\alice\.wslconfig.4242.20260101-093000.bak
 warnings:
   description: Lines WSL ignores, where C(wsl.conf) parsing stops, keys without effect in the networking mode, policy
     overrides, unknown keys let through by O(unknown_keys=warn).
@@ -206,3 +228,120 @@ warnings:
   type: list
   elements: str
 """
+
+import contextlib
+import errno
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.effective.wsl.plugins.module_utils._safefile import (
+    FileChanged,
+    FileRefused,
+    LockTimeout,
+    locked,
+    read_regular,
+    remove_stale_temps,
+    write_atomically,
+)
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf import FILE_TYPES, WslConfError
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import update, validate_settings
+
+ARGUMENT_SPEC = {
+    "path": {"type": "str"},
+    "type": {"type": "str", "choices": list(FILE_TYPES)},
+    "settings": {"type": "dict", "required": True},
+    "unknown_keys": {"type": "str", "default": "error", "choices": ["error", "warn"]},
+    "backup": {"type": "bool", "default": False},
+    "create": {"type": "bool", "default": True},
+    "follow": {"type": "bool", "default": False},
+    "_policy": {"type": "dict"},  # ansible_facts.wsl_host.policy, passed by the action plugin
+}
+LINUX_DEFAULT_PATH = "/etc/wsl.conf"
+ATTEMPTS = 3  # reads and decisions before giving up on a file that other programs keep changing
+
+
+class Failure(Exception):
+    """Nothing was written; the message says why."""
+
+
+def _failure_text(path: str, action: str, error: OSError) -> str:
+    name = errno.errorcode.get(error.errno, "") if error.errno else ""
+    return f"could not {action} {path}: {error.strerror or error}" + (f" ({name})" if name else "")
+
+
+def _decide(path: str, params: dict, requested: list, snapshot):
+    if snapshot.data is None and not params["create"]:
+        raise Failure(f"{path} does not exist and create=false")
+    try:
+        decision = update(snapshot.data, params["type"], requested, params["_policy"])
+    except WslConfError as error:
+        raise Failure(f"{path}: {error}") from None
+    return decision
+
+
+def edit(module: AnsibleModule) -> tuple[dict, list[str]]:
+    """Read, decide and (unless in check mode) write the file; every attempt holds the folder's lock."""
+    params = module.params
+    path = params["path"] or LINUX_DEFAULT_PATH
+    result = {"changed": False, "path": path, "type": params["type"], "changed_keys": [], "restart_required": "none"}
+    try:
+        requested, warnings = validate_settings(params["settings"], params["type"], params["unknown_keys"])
+    except WslConfError as error:
+        raise Failure(str(error)) from None
+    directory = os.path.dirname(os.path.realpath(path) if params["follow"] else os.path.abspath(path))
+    for _attempt in range(ATTEMPTS):
+        with contextlib.nullcontext(False) if module.check_mode else locked(directory) as have_lock:
+            if have_lock:
+                remove_stale_temps(path)
+            try:
+                snapshot = read_regular(path, follow=params["follow"])
+            except OSError as error:
+                raise Failure(_failure_text(path, "read", error)) from None
+            decision = _decide(path, params, requested, snapshot)
+            decided = dict(
+                result,
+                changed=decision.changed,
+                changed_keys=decision.changed_keys,
+                restart_required=decision.restart_required,
+            )
+            all_warnings = warnings + decision.warnings
+            if module._diff and decision.changed:
+                decided["diff"] = {
+                    "before": decision.before,
+                    "after": decision.after,
+                    "before_header": path if snapshot.data is not None else f"{path} (absent)",
+                    "after_header": path,
+                }
+            if not decision.changed or module.check_mode:
+                return decided, all_warnings
+            try:
+                backup_file = write_atomically(snapshot.path, decision.data, expected=snapshot, backup=params["backup"])
+            except FileChanged:
+                continue
+            except OSError as error:
+                raise Failure(_failure_text(path, "write", error)) from None
+            if backup_file:
+                decided["backup_file"] = backup_file
+            return decided, all_warnings
+    raise Failure(
+        f"{path} was changed by another program during each of {ATTEMPTS} attempts to edit it; nothing was written"
+    )
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    failed = {"changed": False, "restart_required": "none", "path": module.params["path"] or LINUX_DEFAULT_PATH}
+    if module.params["type"] is None:
+        module.fail_json(msg="type: set type to wslconfig or wslconf", **failed)
+    try:
+        result, warnings = edit(module)
+    except (Failure, FileRefused, LockTimeout) as error:
+        module.fail_json(msg=str(error), **failed)
+    for warning in warnings:
+        module.warn(warning)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
