@@ -59,8 +59,10 @@ options:
     suboptions:
       subject:
         description:
-          - Shell-style globs (C(fnmatch), case-insensitive), matched against the subject written like Windows shows
-            it, most specific part first - C(CN=Corp Root CA, O=Corp, C=DE). One must match.
+          - Shell-style globs (C(fnmatch), case-insensitive), matched against the subject written exactly as Windows
+            prints it (certmgr, PowerShell, M(ansible.windows.win_certificate_info)) - most specific part first,
+            C(S=) for the state, C(E=) for an e-mail address, values with a comma in double quotes, for example
+            C(CN=Corp Root CA, O="Corp, Inc.", S=Bavaria, C=DE). One must match.
         type: list
         elements: str
       issuer:

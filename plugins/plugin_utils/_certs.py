@@ -108,9 +108,57 @@ class Selection:
         return not self.thumbprints or cert.thumbprint in self.thumbprints
 
 
+# The keywords Windows prints for attribute types; any other type is "OID.<dotted>". Sources: [MS-OSCO], the
+# Subject name conversion (learn.microsoft.com/en-us/openspecs/sharepoint_protocols/ms-osco/
+# dbdc3411-ed0a-4713-a01b-1ae0da5e75d4), and CertNameToStr (learn.microsoft.com, wincrypt nf-wincrypt-certnametostra).
+WINDOWS_NAME_KEYWORDS = {
+    "2.5.4.3": "CN",
+    "2.5.4.7": "L",
+    "2.5.4.10": "O",
+    "2.5.4.11": "OU",
+    "1.2.840.113549.1.9.1": "E",
+    "2.5.4.6": "C",
+    "2.5.4.8": "S",
+    "2.5.4.9": "STREET",
+    "2.5.4.12": "T",
+    "2.5.4.42": "G",
+    "2.5.4.43": "I",
+    "2.5.4.4": "SN",
+    "2.5.4.5": "SERIALNUMBER",
+    "0.9.2342.19200300.100.1.25": "DC",
+    "2.5.4.13": "Description",
+    "2.5.4.17": "PostalCode",
+    "2.5.4.18": "POBox",
+    "2.5.4.20": "Phone",
+}
+_WINDOWS_QUOTE_TRIGGERS = frozenset(",+=\n<>#;'")
+
+
+def _windows_value(value: str) -> str:
+    """Quote a value as Windows does: "..." for a leading/trailing space, an empty value or one of , + = LF < > # ; ',
+    '...' when the value holds a double quote."""
+    if '"' in value:
+        return f"'{value}'"
+    if not value or value != value.strip(" ") or _WINDOWS_QUOTE_TRIGGERS.intersection(value):
+        return f'"{value}"'
+    return value
+
+
+def _windows_attribute(attribute: x509.NameAttribute) -> str:
+    oid = attribute.oid.dotted_string
+    key = WINDOWS_NAME_KEYWORDS.get(oid, f"OID.{oid}")
+    value = attribute.value if isinstance(attribute.value, str) else attribute.value.hex()
+    return f"{key}={_windows_value(value)}"
+
+
 def windows_style_name(name: x509.Name) -> str:
-    """``CN=Corp Root, O=Corp, C=DE``: most specific RDN first, ", " between, like certmgr/PowerShell."""
-    return ", ".join(rdn.rfc4514_string() for rdn in reversed(name.rdns))
+    """A name as Windows prints it (certmgr, PowerShell ``.Subject``, ``win_certificate_info``'s ``subject``).
+
+    ``E=it@corp.example, CN=Corp Root, O="Corp, Inc.", S=Bavaria, C=DE``: most specific RDN first, ", " between,
+    " + " inside a multi-valued RDN, Windows keywords (S for stateOrProvinceName, E for emailAddress), values
+    quoted instead of RFC 4514's backslash escapes. Real capture: sabnzbd/sabnzbd#917.
+    """
+    return ", ".join(" + ".join(map(_windows_attribute, rdn)) for rdn in reversed(name.rdns))
 
 
 def normalize_thumbprint(value: str, origin: str) -> str:

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import base64
 import datetime
+import json
+import pathlib
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+from cryptography.x509.oid import NameOID
 
 from ansible_collections.effective.wsl.plugins.plugin_utils._certs import (
     CertificateInputError,
@@ -17,7 +21,9 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._certs import (
     normalize_thumbprint,
     parse_certificates_option,
     parse_file_bytes,
+    parse_pem_text,
     select_and_validate,
+    windows_style_name,
 )
 from ansible_collections.effective.wsl.tests.unit.plugins import ca_factory
 
@@ -342,3 +348,84 @@ def test_bad_select_is_refused(select, expected):
 
 def test_normalize_thumbprint():
     assert normalize_thumbprint("ab:cd " * 10, "x") == "ABCD" * 10
+
+
+# ---------------------------------------------------------------------------------------------
+# Names as Windows prints them (certmgr, PowerShell .Subject, win_certificate_info 'subject').
+
+WINDOWS_SUBJECTS = json.loads(
+    (pathlib.Path(__file__).parents[2] / "fixtures" / "certs" / "windows_subjects.json").read_text()
+)["certificates"]
+
+
+@pytest.mark.parametrize("case", WINDOWS_SUBJECTS, ids=lambda case: case["thumbprint"][:8])
+def test_subject_is_rendered_like_the_real_windows_listing(case):
+    # Real captures: "S=" for the state, "E=" for the e-mail address, a value with a comma in double quotes.
+    certificate = parse_pem_text(case["pem"], "listing")[0]
+    assert certificate.thumbprint == case["thumbprint"]
+    assert certificate.subject == case["windows_subject"]
+
+
+def test_subject_with_quoted_values_like_sabnzbd_917():
+    # Real capture (https://github.com/sabnzbd/sabnzbd/issues/917) of the subject of thawte Primary Root CA - G3.
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "thawte, Inc."),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "Certification Services Division"),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "(c) 2008 thawte, Inc. - For authorized use only"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "thawte Primary Root CA - G3"),
+        ]
+    )
+    assert windows_style_name(name) == (
+        'CN=thawte Primary Root CA - G3, OU="(c) 2008 thawte, Inc. - For authorized use only", '
+        'OU=Certification Services Division, O="thawte, Inc.", C=US'
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "printed"),
+    [
+        ("plain  two spaces", "plain  two spaces"),  # consecutive spaces alone are not quoted
+        (" leading", '" leading"'),
+        ("a+b", '"a+b"'),
+        ("a=b", '"a=b"'),
+        ("a;b", '"a;b"'),
+        ("a#b", '"a#b"'),
+        ("it's", '"it\'s"'),
+        ('say "hi"', "'say \"hi\"'"),  # a double quote: single quotes around the value
+        ("", '""'),
+    ],
+)
+def test_windows_quoting_rules(value, printed):
+    # [MS-OSCO] subject name conversion (learn.microsoft.com/en-us/openspecs/sharepoint_protocols/ms-osco/...).
+    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, value, _validate=False)])
+    assert windows_style_name(name) == f"OU={printed}"
+
+
+def test_unknown_attribute_types_and_multi_valued_rdns():
+    name = x509.Name(
+        [
+            x509.RelativeDistinguishedName(
+                [
+                    x509.NameAttribute(NameOID.COMMON_NAME, "John Doe"),
+                    x509.NameAttribute(x509.ObjectIdentifier("1.3.6.1.4.1.311.1.1"), "Sample Text"),
+                ]
+            )
+        ]
+    )
+    assert windows_style_name(name) == "CN=John Doe + OID.1.3.6.1.4.1.311.1.1=Sample Text"
+
+
+def test_a_glob_copied_from_certmgr_selects_the_certificate():
+    certificates = [parse_pem_text(case["pem"], "listing")[0] for case in WINDOWS_SUBJECTS]
+
+    def selected(glob):
+        selection = build_selection({"subject": [glob]})
+        return [cert.thumbprint for cert in certificates if selection.matches(cert)]
+
+    assert selected('*O="Trustwave Holdings, Inc.", L=Chicago, S=Illinois*') == [
+        "2F8F364FE1589744215987A52A9AD06995267FB5"
+    ]
+    assert selected("E=info@e-szigno.hu, CN=Microsec*") == ["89DF74FE5CF40F4A80F9E3377D54DA91E101318E"]
+    assert len(selected("*, S=*")) == 3
