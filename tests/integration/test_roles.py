@@ -302,3 +302,21 @@ def test_site_adds_the_windows_host_at_the_discovered_address(wsl_simulator, mod
     assert skipped.startswith(f"The Windows host windows ({windows_address}) did not answer over WinRM: ")
     assert result.task("Configure /etc/wsl.conf")["changed"] is True
     assert result.rc == 0, result.output
+
+
+def test_wsl_host_never_edits_the_connection_users_wslconfig_for_another_user(tmp_path):
+    # Over WinRM %USERPROFILE% is the connection account's profile: without the named user's profile path the role
+    # stops before wsl_config runs.
+    result = run_role(
+        tmp_path,
+        "wsl_host",
+        {
+            "wsl_host_user": "CORP\\alice",
+            "wsl_host_gather_facts": False,
+            "wsl_host_wslconfig_settings": {"wsl2": {"memory": "8GB"}},
+        },
+    )
+    assert result.returncode != 0
+    assert "wsl_host_user=CORP\\alice: the path of that user's .wslconfig is unknown" in result.stdout
+    assert "the connection user's profile is not used instead" in result.stdout
+    assert "TASK [effective.wsl.wsl_host : Configure .wslconfig]" not in result.stdout
