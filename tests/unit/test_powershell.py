@@ -12,7 +12,10 @@ sys.path.insert(0, str(ROOT / "tools"))
 import pscheck  # noqa: E402
 
 POWERSHELL_FILES = sorted(
-    p.relative_to(ROOT).as_posix() for pattern in ("*.ps1", "*.psm1") for p in (ROOT / "plugins").rglob(pattern)
+    p.relative_to(ROOT).as_posix()
+    for pattern in ("*.ps1", "*.psm1")
+    for directory in ("plugins", "tools")
+    for p in (ROOT / directory).rglob(pattern)
 )
 MODULES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "plugins" / "modules").glob("*.ps1"))
 
