@@ -106,3 +106,23 @@ def test_recorder_writes_what_the_tests_load():
         assert f"Save-Json -Name '{name}'" in text
     for store in ("PersistentStore", "ActiveStore", "SystemDefaults"):
         assert f"'{store}'" in text
+
+
+GUIDE = ROOT / "docs" / "winrm-from-wsl.md"
+
+
+def test_guide_starts_winrm_before_the_listener_and_names_the_account_needs():
+    text = GUIDE.read_text()
+    assert text.index("Start-Service -Name WinRM") < text.index("New-Item -Path WSMan:\\localhost\\Listener")
+    assert "LocalAccountTokenFilterPolicy" in text
+    assert "HTTP/<name>" in text  # Kerberos needs a name with an SPN, not an IP
+    assert "tools/windows-setup.ps1" in text
+
+
+def test_guide_collects_every_wsl_adapter():
+    text = GUIDE.read_text()
+    # One or two vEthernet (WSL...) adapters, or none: a scalar .IPAddress / .PrefixLength breaks on two and on none.
+    assert "$adapters = @(Get-NetIPAddress -InterfaceAlias 'vEthernet (WSL*'" in text
+    assert not re.search(r"\(Get-NetIPAddress -InterfaceAlias 'vEthernet \(WSL\*'[^)]*\)\.IPAddress", text)
+    assert "$wsl.PrefixLength" not in text
+    assert "Public profile" not in text
