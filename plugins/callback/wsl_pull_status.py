@@ -4,25 +4,6 @@
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, datetime
-
-from ansible import context
-from ansible.plugins.callback import CallbackBase
-
-from ansible_collections.effective.wsl.plugins.module_utils._winpath import DEFAULT_AUTOMOUNT_ROOT
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import effective_settings
-from ansible_collections.effective.wsl.plugins.plugin_utils._pullstatus import (
-    StatusError,
-    build_record,
-    dump_record,
-    failure_entry,
-    git_head,
-    resolve_status_dir,
-    status_file_name,
-    write_record,
-)
-
 DOCUMENTATION = r"""
 name: wsl_pull_status
 type: notification
@@ -35,7 +16,7 @@ description:
     distro's WSL facts) to C(status-<distro>.json) in O(status_dir), atomically.
   - The restart is taken from C(effective.wsl.wsl_restart) results that were deferred or skipped, and from
     C(effective.wsl.wsl_config) changes whose restart handler never reported (a failed play).
-  - A run in check mode writes nothing: the record describes the state of the distro, not a preview.
+  - A run in check mode writes nothing, because the record describes the state of the distro, not a preview.
   - C(effective.wsl.wsl_host_facts) reads these records over WinRM (C(ansible_facts.wsl_host.pull)).
 requirements:
   - enable it, for example with E(ANSIBLE_CALLBACKS_ENABLED=effective.wsl.wsl_pull_status)
@@ -66,6 +47,25 @@ options:
     env:
       - name: EFFECTIVE_WSL_PULL_DISTRO
 """
+
+import os
+from datetime import UTC, datetime
+
+from ansible import context
+from ansible.plugins.callback import CallbackBase
+
+from ansible_collections.effective.wsl.plugins.module_utils._winpath import DEFAULT_AUTOMOUNT_ROOT
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf import effective_settings
+from ansible_collections.effective.wsl.plugins.plugin_utils._pullstatus import (
+    StatusError,
+    build_record,
+    dump_record,
+    failure_entry,
+    git_head,
+    resolve_status_dir,
+    status_file_name,
+    write_record,
+)
 
 WSL_CONF = "/etc/wsl.conf"
 RESTART_ACTIONS = frozenset({"effective.wsl.wsl_restart", "wsl_restart"})

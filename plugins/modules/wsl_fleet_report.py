@@ -19,8 +19,8 @@ description:
     listed as C(unreachable) with the reason; it is never dropped.
   - Each host gets one state, the first that applies; V(unreachable), V(facts failed), V(pull failed),
     V(restart pending), V(stale) (no pull for more than O(stale_after_days)), V(never pulled), V(ok).
-  - This is an action plugin; it runs on the controller only, whatever host the task is for (use C(run_once) or
-    C(hosts: localhost)).
+  - This is an action plugin; it runs on the controller only, whatever host the task is for (use C(run_once), or a
+    play for C(localhost)).
 options:
   hosts:
     description: Inventory names of the Windows hosts to report on, for example C(groups['wsl_windows']).
