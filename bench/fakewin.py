@@ -8,6 +8,8 @@ the first one wrote, which is what makes an idempotent re-run observable.
 What each module answers:
 - file modules (win_slurp, win_stat, win_copy query/single, community.windows.win_lineinfile) work on an
   in-memory file system kept in the state file (paths compared case-insensitively, like NTFS);
+- win_scheduled_task keeps each task's arguments and reports a change when they differ from the stored ones
+  (the comparison the real module makes property by property);
 - win_powershell and win_command report a change the first time a given script/command runs and no change
   afterwards (a well-written idempotent script);
 - effective.wsl's PowerShell modules answer with the constructed cmdlet output of tests/unit/fixtures (the same
@@ -193,6 +195,18 @@ class FakeWindows:
         invocation = json.dumps([args.get("script", ""), args.get("parameters")], sort_keys=True)
         changed = self._first_time(state, f"powershell:{hashlib.sha256(invocation.encode()).hexdigest()}")
         return {"changed": changed, "output": [], "error": [], "host_out": "", "result": {}}
+
+    def _module_win_scheduled_task(self, state, args, action):
+        tasks = state.setdefault("scheduled_tasks", {})
+        key = f"{args.get('path', chr(92))}{args['name']}".lower()
+        wanted = None if args.get("state") == "absent" else args
+        changed = tasks.get(key) != wanted
+        if changed and not action._task.check_mode:
+            if wanted is None:
+                tasks.pop(key, None)
+            else:
+                tasks[key] = wanted
+        return {"changed": changed, "msg": ""}
 
     # ----- effective.wsl PowerShell modules
 

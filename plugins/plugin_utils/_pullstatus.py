@@ -11,6 +11,13 @@ even while no distro runs)::
     %USERPROFILE%\\AppData\\Local\\effective.wsl\\pull\\status-<distro>.json   one per distro, written by the run
     %USERPROFILE%\\AppData\\Local\\effective.wsl\\pull\\runner.json            written by the scheduled task
 
+The runner record (format ``effective.wsl.pull_runner``, version 1; roles/wsl_pull/files/wsl_pull.ps1)::
+
+    {"format": "effective.wsl.pull_runner", "version": 1, "started": "…", "finished": "…",
+     "wsl_exe": "C:\\Program Files\\WSL\\wsl.exe", "distros": [{"name": "Ubuntu", "exit_code": 0}],
+     "restart": {"action": "ran" | "deferred" | "none", "commands": ["wsl.exe --terminate Ubuntu"],
+                 "exit_code": 0, "reason": null}}
+
 A status record (format ``effective.wsl.pull_status``, version 1)::
 
     {"format": "effective.wsl.pull_status", "version": 1, "time": "2026-12-01T08:02:11Z",
@@ -248,7 +255,7 @@ def parse_runner(data: bytes, name: str) -> tuple[dict, list[str]]:
         "distros": distros,
         "restart": {
             "action": restart.get("action") or "none",
-            "command": [str(arg) for arg in restart.get("command") or []],
+            "commands": [str(command) for command in restart.get("commands") or []],
             "exit_code": restart.get("exit_code"),
             "reason": restart.get("reason"),
         },
@@ -259,8 +266,8 @@ def _restart_done_after(record: dict, runner: dict | None) -> bool:
     if not runner or runner["restart"]["action"] != "ran" or runner["restart"]["exit_code"] != 0:
         return False
     done, written = parse_timestamp(runner.get("finished")), parse_timestamp(record["time"])
-    command = runner["restart"]["command"]
-    covers = "--shutdown" in command or record["restart"]["command"][1:] == command[1:]
+    ran = [command.split()[1:] for command in runner["restart"]["commands"]]
+    covers = ["--shutdown"] in ran or record["restart"]["command"][1:] in ran
     return bool(done and written and done >= written and covers)
 
 

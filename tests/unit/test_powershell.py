@@ -14,7 +14,7 @@ import pscheck  # noqa: E402
 POWERSHELL_FILES = sorted(
     p.relative_to(ROOT).as_posix()
     for pattern in ("*.ps1", "*.psm1")
-    for directory in ("plugins", "tools")
+    for directory in ("plugins", "roles", "tools")
     for p in (ROOT / directory).rglob(pattern)
 )
 MODULES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "plugins" / "modules").glob("*.ps1"))

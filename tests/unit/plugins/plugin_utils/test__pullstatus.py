@@ -64,7 +64,7 @@ def runner(**changes) -> dict:
         "finished": "2026-12-01T08:02:20Z",
         "wsl_exe": "C:\\Program Files\\WSL\\wsl.exe",
         "distros": [{"name": "Ubuntu", "exit_code": 0}],
-        "restart": {"action": "none", "command": [], "exit_code": None, "reason": None},
+        "restart": {"action": "none", "commands": [], "exit_code": None, "reason": None},
     }
     value.update(changes)
     return value
@@ -215,7 +215,7 @@ class TestInterpret:
         assert interpret_pull(None) is None
 
     def test_pending_restart_reported_with_the_reason(self):
-        blocked = runner(restart={"action": "deferred", "command": [], "reason": "another WSL session is active"})
+        blocked = runner(restart={"action": "deferred", "commands": [], "reason": "another WSL session is active"})
         pull = interpret_pull(
             {"dir": "C:\\x", "files": [as_file("status-Ubuntu.json", record()), as_file("runner.json", blocked)]}
         )
@@ -225,18 +225,18 @@ class TestInterpret:
         assert (pull["last_run"], pull["failed"], pull["notes"]) == ("2026-12-01T08:02:11Z", False, [])
 
     def test_restart_run_by_the_task_after_the_record_is_not_pending(self):
-        ran = runner(restart={"action": "ran", "command": ["wsl.exe", "--terminate", "Ubuntu"], "exit_code": 0})
+        ran = runner(restart={"action": "ran", "commands": ["wsl.exe --terminate Ubuntu"], "exit_code": 0})
         pull = interpret_pull({"files": [as_file("status-Ubuntu.json", record()), as_file("runner.json", ran)]})
         assert pull["pending_restart"] == "none"
         assert pull["distros"][0]["restart"]["pending"] is False
 
     def test_a_failed_restart_stays_pending(self):
-        ran = runner(restart={"action": "ran", "command": ["wsl.exe", "--terminate", "Ubuntu"], "exit_code": 1})
+        ran = runner(restart={"action": "ran", "commands": ["wsl.exe --terminate Ubuntu"], "exit_code": 1})
         pull = interpret_pull({"files": [as_file("status-Ubuntu.json", record()), as_file("runner.json", ran)]})
         assert pull["pending_restart"] == "distro_terminate"
 
     def test_a_shutdown_covers_every_distro(self):
-        ran = runner(restart={"action": "ran", "command": ["wsl.exe", "--shutdown"], "exit_code": 0})
+        ran = runner(restart={"action": "ran", "commands": ["wsl.exe --shutdown"], "exit_code": 0})
         files = [
             as_file("status-Ubuntu.json", record()),
             as_file("status-Debian.json", record(distro="Debian", restarts=["wsl_shutdown"])),
