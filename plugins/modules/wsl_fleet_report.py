@@ -47,6 +47,8 @@ options:
     description: Title of the page.
     type: str
     default: WSL fleet report
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
@@ -57,7 +59,7 @@ attributes:
     platforms: posix
     details: Runs on the controller.
 author:
-  - effective.wsl maintainers
+  - effective.wsl contributors (@effective-wsl)
 """
 
 EXAMPLES = r"""

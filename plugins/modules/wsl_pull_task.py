@@ -87,6 +87,8 @@ options:
     type: str
     choices: [present, absent]
     default: present
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
@@ -100,7 +102,7 @@ requirements:
 seealso:
   - module: community.windows.win_scheduled_task
 author:
-  - effective.wsl maintainers
+  - effective.wsl contributors (@effective-wsl)
 """
 
 EXAMPLES = r"""
