@@ -112,7 +112,9 @@ if [ -n "$bootstrap_only" ]; then
     exit 0
 fi
 
-[ -n "$url" ] && [ -n "$ref" ] && [ -n "$status_dir" ] || usage
+if [ -z "$url" ] || [ -z "$ref" ] || [ -z "$status_dir" ]; then
+    usage
+fi
 case $restart_policy in auto | never) ;; *) usage ;; esac
 
 if [ -z "$ansible_pull" ]; then
