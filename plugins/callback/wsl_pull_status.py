@@ -66,6 +66,7 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._pullstatus import (
     status_file_name,
     write_record,
 )
+from ansible_collections.effective.wsl.plugins.plugin_utils._restart import RestartRecord
 
 WSL_CONF = "/etc/wsl.conf"
 RESTART_ACTIONS = frozenset({"effective.wsl.wsl_restart", "wsl_restart"})
@@ -108,10 +109,11 @@ class CallbackModule(CallbackBase):
         action = result._task.action
         if action in CONFIG_ACTIONS and data.get("changed") and data.get("restart_required"):
             self._config_restarts.append(data["restart_required"])
-        if action in RESTART_ACTIONS and data.get("restart"):
+        if action in RESTART_ACTIONS and isinstance(data.get("record"), dict):
             self._restart_decided = True
-            if data.get("action") in ("defer", "skip"):
-                self._deferred_restarts.append(data["restart"])
+            record = RestartRecord.from_dict(data["record"])
+            if record.pending:  # deferred, skipped, or run without success
+                self._deferred_restarts.append(record.restart)
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
         if not ignore_errors:
