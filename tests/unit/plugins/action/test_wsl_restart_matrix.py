@@ -8,6 +8,7 @@ in the simulator (tests/integration/test_restart_topologies.py).
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass, field
 from unittest import mock
 
@@ -70,9 +71,10 @@ class Run:
         monkeypatch.setattr(wsl_restart_action, "_read_controller_file", controller_files.get)
         environ = {"WSL_DISTRO_NAME": "Ubuntu"} if "WSL2" in controller_files["/proc/version"] else {}
         monkeypatch.setattr(wsl_restart_action.os, "environ", environ)
-        monkeypatch.setattr(wsl_restart_action, "resolve", lambda name: NAMES.get(name, frozenset()))
-        monkeypatch.setattr(wsl_restart_action.socket, "gethostname", lambda: "DESKTOP-DEV1")
-        monkeypatch.setattr(wsl_restart_action, "run_id", lambda: "run-1")
+        # raising=False: run against an older plugin without these, a case fails on its decision, not on the harness.
+        monkeypatch.setattr(wsl_restart_action, "resolve", lambda name: NAMES.get(name, frozenset()), raising=False)
+        monkeypatch.setattr(socket, "gethostname", lambda: "DESKTOP-DEV1")
+        monkeypatch.setattr(wsl_restart_action, "run_id", lambda: "run-1", raising=False)
         self.inventory = inventory
         self.hosts: dict[str, Host] = {}
         self.check = check
