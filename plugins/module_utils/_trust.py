@@ -21,6 +21,10 @@ from dataclasses import dataclass, field
 FAMILIES = ("debian", "redhat", "suse", "arch", "alpine")
 STATES = ("present", "absent", "exact")
 RUNTIME_ENV_PATH = "/etc/profile.d/effective-wsl-ca.sh"
+STATE_DIR = "/var/lib/effective-wsl"  # the lock (flock on the folder) and the marker below
+# Written before the certificate files change, removed when the update command succeeded: a run that finds
+# it runs the update again, even when every file is already in place.
+UPDATE_PENDING_MARKER = f"{STATE_DIR}/ca-trust-update-pending"
 MANAGED_MARKER = "# Managed by effective.wsl.wsl_ca_import"
 OS_RELEASE_PATHS = ("/etc/os-release", "/usr/lib/os-release")  # os-release(5): the second is the fallback
 
@@ -463,6 +467,19 @@ def plan_changes(
     else:
         plan.keep.extend(item for fp, item in scan.managed.items() if fp not in wanted_by_fingerprint)
     return plan
+
+
+def bundle_fingerprints(text: str) -> set[str]:
+    """SHA-256 of every CERTIFICATE block of a PEM bundle (what the update command rebuilt)."""
+    fingerprints = set()
+    for label, body in _PEM_BLOCK_RE.findall(text):
+        if label != "CERTIFICATE":
+            continue
+        try:
+            fingerprints.add(hashlib.sha256(base64.b64decode(re.sub(r"\s", "", body), validate=True)).hexdigest())
+        except (binascii.Error, ValueError):
+            continue
+    return fingerprints
 
 
 def describe(managed_file: ManagedFile) -> dict[str, str]:

@@ -31,9 +31,14 @@ description:
     C(/etc/ca-certificates/trust-source/anchors/<name>-*.crt) with C(update-ca-trust). Only Debian's tool reads
     sub-folders, so the other families get a file-name prefix instead of a folder.
   - Each certificate is one PEM file named C(<first 16 hex digits of its SHA-256>-<subject CN>.crt), mode 0644,
-    owned by root, written atomically. The module only ever changes or removes files it recognises as its own
-    (name pattern and content fingerprint agree); other certificates are never touched.
-  - The family's update command runs only when a certificate file was added or removed (never in check mode).
+    owned by root, written atomically; folders it creates get mode 0755, whatever the umask. The module only ever
+    changes or removes files it recognises as its own (name pattern and content fingerprint agree); other
+    certificates are never touched.
+  - The family's update command runs when a certificate file was added or removed, when an earlier run changed the
+    files but its update failed (a marker in C(/var/lib/effective-wsl) says so), and when the system bundle lacks a
+    certificate this module manages (never in check mode). Runs on one distro take turns (C(flock) on
+    C(/var/lib/effective-wsl)) from reading the store to the end of the update, so concurrent runs never write the
+    bundle at the same time.
 options:
   certificates:
     description:
@@ -261,17 +266,27 @@ runtime_env_path:
 """
 
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.effective.wsl.plugins.module_utils._safefile import (
+    NEW_DIRECTORY_MODE,
+    NEW_FILE_MODE,
+    LockTimeout,
+    ensure_directory,
+    locked,
+    write_atomically,
+)
 from ansible_collections.effective.wsl.plugins.module_utils._trust import (
     FAMILIES,
     LAYOUTS,
     OS_RELEASE_PATHS,
     RUNTIME_ENV_PATH,
+    STATE_DIR,
     STATES,
+    UPDATE_PENDING_MARKER,
     TrustError,
+    bundle_fingerprints,
     certificate_from_pem,
     describe,
     file_listing,
@@ -302,9 +317,6 @@ ARGUMENT_SPEC = {
     "runtime_env": {"type": "bool"},
 }
 
-ANCHOR_DIR_MODE = 0o755
-CERT_FILE_MODE = 0o644
-
 
 def _read_text(path: str) -> str | None:
     try:
@@ -314,32 +326,31 @@ def _read_text(path: str) -> str | None:
         return None
 
 
-def _write_atomically(physical_path: str, text: str) -> None:
-    """Temp file in the destination folder (so it gets that folder's SELinux label), then os.replace."""
-    directory = os.path.dirname(physical_path)
-    os.makedirs(directory, mode=ANCHOR_DIR_MODE, exist_ok=True)
-    descriptor, temp_path = tempfile.mkstemp(dir=directory, prefix=".effective-wsl-", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_path, CERT_FILE_MODE)
-        if os.geteuid() == 0:
-            os.chown(temp_path, 0, 0)
-        os.replace(temp_path, physical_path)
-    except BaseException:
-        if os.path.exists(temp_path):
-            os.unlink(temp_path)
-        raise
+def _write_file(physical_path: str, text: str) -> None:
+    """Atomically, in the destination folder (so it gets that folder's SELinux label), 0644, root's when root."""
+    ensure_directory(os.path.dirname(physical_path), NEW_DIRECTORY_MODE)
+    owner = 0 if os.geteuid() == 0 else -1
+    write_atomically(physical_path, text.encode("ascii"), mode=NEW_FILE_MODE, uid=owner, gid=owner)
 
 
 def run_module(module: AnsibleModule, root: str = "/") -> dict:
-    """Everything the module does, with file paths under ``root``.
+    """Everything the module does, with file paths under ``root``; a real run holds the trust-store lock.
 
     ``root`` is a private test hook (unit tests pass a temporary directory); the module entry point always
     uses "/". Returned paths are the paths on the target, without ``root``.
     """
+    if module.check_mode:
+        return _run(module, root)
+    state_dir = os.path.join(root, STATE_DIR.lstrip("/"))
+    ensure_directory(state_dir, NEW_DIRECTORY_MODE)
+    try:
+        with locked(state_dir):
+            return _run(module, root)
+    except LockTimeout as error:
+        module.fail_json(msg=f"{error}; nothing was changed")
+
+
+def _run(module: AnsibleModule, root: str) -> dict:
     params = module.params
 
     def physical(path: str) -> str:
@@ -376,7 +387,24 @@ def run_module(module: AnsibleModule, root: str = "/") -> dict:
         env_after = None
     env_changed = env_after != env_before
 
-    update_argv = layout.update_argv(removed_any=bool(plan.remove)) if plan.changed else []
+    pending = os.path.exists(physical(UPDATE_PENDING_MARKER))
+    if pending:
+        module.warn(
+            f"an earlier run changed the trust store but its update failed ({UPDATE_PENDING_MARKER}); "
+            "the update runs again"
+        )
+    bundle_text = _read_text(physical(layout.bundle)) if plan.keep and params["state"] != "absent" else None
+    missing = []
+    if bundle_text is not None:
+        in_bundle = bundle_fingerprints(bundle_text)
+        missing = [item for item in plan.keep if item.cert.fingerprint not in in_bundle]
+    if missing:
+        module.warn(
+            f"{layout.bundle} lacks {len(missing)} certificate(s) this module manages "
+            f"({', '.join(item.path for item in missing)}); the update runs again"
+        )
+    needs_update = plan.changed or pending or bool(missing)
+    update_argv = layout.update_argv(removed_any=bool(plan.remove) or pending) if needs_update else []
     update_executable = None
     if update_argv:
         update_executable = module.get_bin_path(update_argv[0])
@@ -387,7 +415,7 @@ def run_module(module: AnsibleModule, root: str = "/") -> dict:
                 family=family,
             )
 
-    changed = plan.changed or env_changed
+    changed = needs_update or env_changed
     result = {
         "changed": changed,
         "family": family,
@@ -431,15 +459,17 @@ def run_module(module: AnsibleModule, root: str = "/") -> dict:
     if module.check_mode or not changed:
         return result
 
+    if update_argv:
+        _write_file(physical(UPDATE_PENDING_MARKER), " ".join(update_argv) + "\n")
     for item in plan.add:
-        _write_atomically(physical(item.path), item.cert.pem())
+        _write_file(physical(item.path), item.cert.pem())
     for item in plan.remove:
         os.unlink(physical(item.path))
     if env_changed:
         if env_after is None:
             os.unlink(physical(RUNTIME_ENV_PATH))
         else:
-            _write_atomically(physical(RUNTIME_ENV_PATH), env_after)
+            _write_file(physical(RUNTIME_ENV_PATH), env_after)
 
     if update_argv:
         command = [update_executable, *update_argv[1:]]
@@ -448,13 +478,15 @@ def run_module(module: AnsibleModule, root: str = "/") -> dict:
         if rc != 0:
             module.fail_json(
                 msg=f"{' '.join(update_argv)} failed with rc={rc}; the certificate files were already changed, "
-                "so the trust store is only partly updated: fix the error and run the task again",
+                "so the trust store is only partly updated: fix the error and run the task again, which runs the "
+                f"update again ({UPDATE_PENDING_MARKER} records it)",
                 rc=rc,
                 stdout=stdout,
                 stderr=stderr,
                 **{key: value for key, value in result.items() if key != "changed"},
             )
         result["update_stdout"] = stdout
+        os.unlink(physical(UPDATE_PENDING_MARKER))
     return result
 
 

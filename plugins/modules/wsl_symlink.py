@@ -42,6 +42,12 @@ options:
         C(become), that is the become user - write V(~steff/downloads) to mean a given user's home).
       - A Windows path is translated like O(src), but a link on the Windows file system is slow to use.
       - Must not be O(src), nor lie above it.
+      - Run as root, the module follows no symbolic link on the way to O(dest) that another user controls (a link
+        owned by another user, or in a folder another user owns or may write): such a path is refused, because
+        the user could aim it at any folder, for example C(~/links -> /etc). Links that only root controls (such
+        as C(/home -> /data/home)) are followed. The folders are opened one by one without following links and the
+        change is made inside the folder that was opened, so renaming or linking a folder meanwhile redirects
+        nothing. To manage links in a user's home, run the task as that user (C(become_user)).
     type: path
     required: true
   state:
@@ -110,6 +116,7 @@ attributes:
 notes:
   - The link target is compared with O(src) after normalising both (a link written as C(/mnt/c/Users/x/) matches
     C(C:\\Users\\x)); symlinks in O(src) are not resolved, so the link points exactly where O(src) says.
+  - New parent folders (O(parents=true)) get mode 0755, whatever the umask.
   - The filters P(effective.wsl.to_wsl_path#filter) and P(effective.wsl.to_windows_path#filter) use the same
     translation on the controller.
 seealso:
@@ -131,11 +138,10 @@ EXAMPLES = r"""
 - name: Link the real Downloads folder, which OneDrive may have moved, reported by the Windows host's facts
   effective.wsl.wsl_symlink:
     src: "{{ hostvars['workstation'].ansible_facts.wsl_host.known_folders.downloads }}"
-    dest: ~steff/downloads
-    owner: steff
-    group: steff
+    dest: ~/downloads
     force: true
   become: true
+  become_user: steff  # as the owner of the home, not as root
 
 - name: Link a folder that does not exist yet, creating ~/links on the way, and check where code lives
   effective.wsl.wsl_symlink:
@@ -273,14 +279,16 @@ def resolve_id(name: str | None, option: str) -> int:
     return entry.pw_uid if option == "owner" else entry.gr_gid
 
 
-def describe(path: str) -> tuple[str, str | None]:
-    """Return (kind, link target) of ``path``: kind is absent, link, directory, file or special file."""
+def describe(parent: Parent) -> tuple[str, str | None]:
+    """Return (kind, link target) of the entry: kind is absent, link, directory, file or special file."""
+    if parent.missing:
+        return "absent", None
     try:
-        mode = os.lstat(path).st_mode
+        mode = parent.lstat().st_mode
     except (FileNotFoundError, NotADirectoryError):
         return "absent", None
     if stat.S_ISLNK(mode):
-        return "link", os.readlink(path)
+        return "link", parent.call(os.readlink, parent.name, dir_fd=parent.fd)
     if stat.S_ISDIR(mode):
         return "directory", None
     return ("file" if stat.S_ISREG(mode) else "special file"), None
@@ -322,15 +330,109 @@ def resolution_passes(path: str, location: str) -> bool:
     return False
 
 
-def missing_parents(dest: str) -> list[str]:
-    missing = []
-    parent = posixpath.dirname(dest)
-    while not os.path.lexists(parent):
-        missing.append(parent)
-        parent = posixpath.dirname(parent)
-    if not os.path.isdir(parent):
-        raise SymlinkError(f"dest: '{parent}' is not a directory, so '{dest}' cannot be created below it")
-    return list(reversed(missing))
+_DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+
+
+def controlled_by_another_user(link: os.stat_result, folder: os.stat_result) -> bool:
+    """Whether someone other than root owns the link, or could replace it (owns or may write its folder)."""
+    if link.st_uid != 0 or folder.st_uid != 0:
+        return True
+    others_may_write = folder.st_mode & 0o002 or (folder.st_mode & 0o020 and folder.st_gid != 0)
+    return bool(others_may_write) and not folder.st_mode & stat.S_ISVTX
+
+
+class Parent:
+    """The folder of ``dest``, held open: every change is made relative to it (``dir_fd``), so nothing a user
+    renames or links afterwards redirects the change. Missing folders below the deepest existing one are listed
+    in ``missing`` (then ``fd`` is that deepest folder)."""
+
+    def __init__(self, dest: str):
+        self.dest = dest
+        self.name = posixpath.basename(dest)
+        self.fd, self.path, self.missing = self._walk(posixpath.dirname(dest))
+
+    def _walk(self, directory: str) -> tuple[int, str, list[str]]:
+        """Follow the path from / one folder at a time. As root, a symbolic link that another user controls is
+        refused instead of followed (it could aim the change at any folder); other links are followed."""
+        pending = [part for part in directory.split("/") if part]
+        descriptor, current, followed = os.open("/", _DIRECTORY_FLAGS), "/", 0
+        try:
+            while pending:
+                part = pending.pop(0)
+                if part == ".":
+                    continue
+                if part == "..":
+                    current = posixpath.dirname(current)
+                    descriptor = self._reopen(descriptor, current)
+                    continue
+                here = posixpath.join(current, part)
+                try:
+                    status = os.lstat(part, dir_fd=descriptor)
+                except FileNotFoundError:
+                    missing = [here]
+                    for rest in pending:
+                        missing.append(posixpath.normpath(posixpath.join(missing[-1], rest)))
+                    return descriptor, current, missing
+                if stat.S_ISLNK(status.st_mode):
+                    if os.geteuid() == 0 and controlled_by_another_user(status, os.fstat(descriptor)):
+                        raise SymlinkError(
+                            f"dest: '{here}' is a symbolic link that user {user_name(status.st_uid)} controls (owns "
+                            f"it, or may replace it in '{current}'); run as root, wsl_symlink does not follow it, "
+                            "because it could aim the change at any folder. Give the real path, or run the task as "
+                            "that user (become_user)"
+                        )
+                    followed += 1
+                    if followed > MAX_SYMLINK_HOPS:
+                        raise SymlinkError(f"dest: too many levels of symbolic links in '{directory}'")
+                    target = os.readlink(part, dir_fd=descriptor)
+                    if target.startswith("/"):
+                        current = "/"
+                        descriptor = self._reopen(descriptor, current)
+                    pending = [item for item in target.split("/") if item] + pending
+                    continue
+                if not stat.S_ISDIR(status.st_mode):
+                    raise SymlinkError(
+                        f"dest: '{here}' is not a directory, so '{self.dest}' cannot be created below it"
+                    )
+                opened = os.open(part, _DIRECTORY_FLAGS | os.O_NOFOLLOW, dir_fd=descriptor)
+                os.close(descriptor)
+                descriptor, current = opened, here
+            return descriptor, current, []
+        except BaseException:
+            os.close(descriptor)
+            raise
+
+    @staticmethod
+    def _reopen(descriptor: int, path: str) -> int:
+        os.close(descriptor)
+        return os.open(path, _DIRECTORY_FLAGS)
+
+    def call(self, function, *args, **kwargs):
+        """Run an os function relative to the folder; errors name the full path."""
+        try:
+            return function(*args, **kwargs)
+        except OSError as error:
+            raise OSError(error.errno, error.strerror, posixpath.join(self.path, self.name)) from None
+
+    def lstat(self) -> os.stat_result:
+        return os.lstat(self.name, dir_fd=self.fd)
+
+    def make_missing(self, uid: int, gid: int) -> None:
+        """Create the missing folders (mode 0755 whatever the umask), each opened without following links."""
+        for directory in self.missing:
+            name = posixpath.basename(directory)
+            self.path = directory
+            os.mkdir(name, 0o755, dir_fd=self.fd)
+            if uid != -1 or gid != -1:
+                os.chown(name, uid, gid, dir_fd=self.fd, follow_symlinks=False)
+            opened = os.open(name, _DIRECTORY_FLAGS | os.O_NOFOLLOW, dir_fd=self.fd)
+            os.fchmod(opened, 0o755)
+            os.close(self.fd)
+            self.fd = opened
+        self.missing = []
+
+    def close(self) -> None:
+        os.close(self.fd)
 
 
 def check_src(src: str, dest: str, automount_root: str) -> None:
@@ -350,9 +452,8 @@ def diff_text(kind: str, target: str | None, ownership: list[str]) -> str:
     return "\n".join([target if kind == "link" else kind, *ownership]) + "\n"
 
 
-def current_ownership(path: str, owner: str | None, group: str | None, uid: int, gid: int) -> list[str]:
-    """Diff lines for the owner/group asked for, as they are on the link ``path`` now."""
-    status = os.lstat(path)
+def current_ownership(status: os.stat_result, owner: str | None, group: str | None, uid: int, gid: int) -> list[str]:
+    """Diff lines for the owner/group asked for, as they are on the link now."""
     lines = []
     if owner is not None:
         lines.append(f"owner: {owner if status.st_uid == uid else user_name(status.st_uid)}")
@@ -375,25 +476,18 @@ def group_name(gid: int) -> str:
         return str(gid)
 
 
-def create_link(src: str, dest: str, uid: int, gid: int) -> None:
-    """Write the link at a temporary name and rename it over ``dest``; uid/gid -1 keep the creator's."""
-    temporary = posixpath.join(posixpath.dirname(dest), f".{posixpath.basename(dest)}.{uuid.uuid4().hex}.wsl_symlink")
-    os.symlink(src, temporary)
+def create_link(src: str, parent: Parent, uid: int, gid: int) -> None:
+    """Write the link at a temporary name and rename it over the entry; uid/gid -1 keep the creator's."""
+    temporary = f".{parent.name}.{uuid.uuid4().hex}.wsl_symlink"
+    os.symlink(src, temporary, dir_fd=parent.fd)
     try:
-        created = os.lstat(temporary)
+        created = os.lstat(temporary, dir_fd=parent.fd)
         if uid not in (-1, created.st_uid) or gid not in (-1, created.st_gid):
-            os.lchown(temporary, uid, gid)
-        os.replace(temporary, dest)
+            os.chown(temporary, uid, gid, dir_fd=parent.fd, follow_symlinks=False)
+        parent.call(os.replace, temporary, parent.name, src_dir_fd=parent.fd, dst_dir_fd=parent.fd)
     except BaseException:
-        os.unlink(temporary)
+        os.unlink(temporary, dir_fd=parent.fd)
         raise
-
-
-def make_parents(directories: list[str], uid: int, gid: int) -> None:
-    for directory in directories:
-        os.mkdir(directory)
-        if uid != -1 or gid != -1:
-            os.chown(directory, uid, gid)
 
 
 def slow_paths(dest: str, project_paths: list[str], automount_root: str, distro: str | None) -> list[str]:
@@ -418,8 +512,18 @@ def run(module: AnsibleModule) -> dict:
     src = translate(params["src"], "src", automount_root, distro) if state == "link" else None
     uid = resolve_id(params["owner"], "owner")
     gid = resolve_id(params["group"], "group")
+    parent = Parent(dest)
+    try:
+        return converge(module, parent, src, uid, gid, automount_root, distro)
+    finally:
+        parent.close()
 
-    kind, previous_target = describe(dest)
+
+def converge(module: AnsibleModule, parent: Parent, src, uid, gid, automount_root, distro) -> dict:
+    params = module.params
+    state = params["state"]
+    dest = parent.dest
+    kind, previous_target = describe(parent)
     result = {
         "changed": False,
         "src": src,
@@ -446,7 +550,7 @@ def run(module: AnsibleModule) -> dict:
         if kind == "link":
             result["changed"] = True
             if not module.check_mode:
-                os.unlink(dest)
+                parent.call(os.unlink, parent.name, dir_fd=parent.fd)
         return finish(module, result, before, diff_text("absent", None, []))
 
     if kind == "link" and not points_to(dest, previous_target, src) and not params["force"]:
@@ -457,7 +561,7 @@ def run(module: AnsibleModule) -> dict:
         raise SymlinkError(
             f"src: '{src}' does not exist; create it first or set require_target: false to link it anyway"
         )
-    parents_to_make = [] if kind == "link" else missing_parents(dest)
+    parents_to_make = parent.missing
     if parents_to_make and not params["parents"]:
         raise SymlinkError(
             f"dest: the parent directory '{parents_to_make[-1]}' of '{dest}' does not exist; "
@@ -465,22 +569,24 @@ def run(module: AnsibleModule) -> dict:
         )
 
     wanted_ownership = [f"{name}: {params[name]}" for name in ("owner", "group") if params[name] is not None]
-    before_ownership = [] if kind == "absent" else current_ownership(dest, params["owner"], params["group"], uid, gid)
+    before_ownership = (
+        [] if kind == "absent" else current_ownership(parent.lstat(), params["owner"], params["group"], uid, gid)
+    )
     relink = kind != "link" or not points_to(dest, previous_target, src)
     chown_only = not relink and before_ownership != wanted_ownership
     result["changed"] = relink or chown_only
     result["created_directories"] = parents_to_make
     if result["changed"] and not module.check_mode:
-        make_parents(parents_to_make, uid, gid)
+        parent.make_missing(uid, gid)
         if not relink:
-            os.lchown(dest, uid, gid)
+            parent.call(os.chown, parent.name, uid, gid, dir_fd=parent.fd, follow_symlinks=False)
         else:
             if kind == "link" and os.geteuid() == 0:
                 # A replaced link keeps the owner and group of the old one unless others are asked for.
-                replaced = os.lstat(dest)
+                replaced = parent.lstat()
                 uid = replaced.st_uid if uid == -1 else uid
                 gid = replaced.st_gid if gid == -1 else gid
-            create_link(src, dest, uid, gid)
+            create_link(src, parent, uid, gid)
     before = diff_text(kind, previous_target, before_ownership)
     return finish(module, result, before, diff_text("link", src, wanted_ownership))
 

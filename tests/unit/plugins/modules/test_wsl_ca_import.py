@@ -6,9 +6,11 @@ diff; the real update-ca-certificates runs in test__trust.py (temporary dirs) an
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import stat
+import threading
 
 import pytest
 from ansible.module_utils.basic import AnsibleModule
@@ -292,3 +294,80 @@ def test_failing_update_command_is_reported(target, root_ca):
 
 def test_result_is_json_serialisable(target, root_ca):
     json.dumps(Runner(target)(certificates=[root_ca.pem]))
+
+
+MARKER = "var/lib/effective-wsl/ca-trust-update-pending"
+
+
+def test_a_failed_update_runs_again_on_the_next_run(target, root_ca):
+    run = Runner(target)
+    run.update_rc = 1
+    with pytest.raises(ModuleFailed) as raised:
+        run(certificates=[root_ca.pem])
+    assert "runs the update again" in raised.value.result["msg"]
+    assert (target / MARKER).read_text() == "update-ca-certificates\n"
+    run.update_rc = 0
+    run.commands.clear()
+    result = run(certificates=[root_ca.pem])
+    assert result["changed"] is True and result["added"] == []
+    assert run.commands == [["/usr/sbin/update-ca-certificates", "--fresh"]]
+    assert any("its update failed" in warning for warning in run.warnings)
+    assert not (target / MARKER).exists()
+    run.commands.clear()
+    assert run(certificates=[root_ca.pem])["changed"] is False and run.commands == []
+
+
+def test_check_mode_after_a_failed_update_reports_the_update_without_running_it(target, root_ca):
+    run = Runner(target)
+    run.update_rc = 1
+    with pytest.raises(ModuleFailed):
+        run(certificates=[root_ca.pem])
+    run.commands.clear()
+    assert run(check_mode=True, certificates=[root_ca.pem])["changed"] is True
+    assert run.commands == [] and (target / MARKER).exists()
+
+
+def test_a_bundle_without_a_managed_certificate_is_rebuilt(target, root_ca, issuing_ca):
+    run = Runner(target)
+    run(certificates=[root_ca.pem, issuing_ca.pem])
+    bundle = target / "etc/ssl/certs/ca-certificates.crt"
+    bundle.parent.mkdir(parents=True)
+    bundle.write_text(root_ca.pem)  # an update that died half-way, before this version wrote markers
+    run.commands.clear()
+    result = run(certificates=[root_ca.pem, issuing_ca.pem])
+    assert result["changed"] is True and run.commands == [["/usr/sbin/update-ca-certificates"]]
+    assert any("lacks 1 certificate(s)" in warning for warning in run.warnings)
+    bundle.write_text(root_ca.pem + issuing_ca.pem)
+    run.commands.clear()
+    assert run(certificates=[root_ca.pem, issuing_ca.pem])["changed"] is False and run.commands == []
+
+
+def test_folders_and_files_get_explicit_modes_under_umask_077(target, root_ca):
+    previous = os.umask(0o077)
+    try:
+        Runner(target)(certificates=[root_ca.pem], runtime_env=True)
+    finally:
+        os.umask(previous)
+    for folder in (DEBIAN_DIR, "var/lib/effective-wsl", "etc/profile.d"):
+        assert stat.S_IMODE((target / folder).stat().st_mode) == 0o755, folder
+    for name in os.listdir(target / DEBIAN_DIR):
+        assert stat.S_IMODE((target / DEBIAN_DIR / name).stat().st_mode) == 0o644
+    assert stat.S_IMODE((target / PROFILE).stat().st_mode) == 0o644
+
+
+def test_runs_take_turns_on_the_trust_store_lock(target, root_ca):
+    """While another run holds the lock, a run waits; it then sees the files in place and changes nothing."""
+    first = Runner(target)
+    first(certificates=[root_ca.pem])
+    state_dir = os.open(target / "var/lib/effective-wsl", os.O_RDONLY)
+    fcntl.flock(state_dir, fcntl.LOCK_EX)
+    second = Runner(target)
+    outcome = {}
+    waiting = threading.Thread(target=lambda: outcome.update(second(certificates=[root_ca.pem])))
+    waiting.start()
+    waiting.join(1.0)
+    assert waiting.is_alive(), "the run must wait for the lock"
+    fcntl.flock(state_dir, fcntl.LOCK_UN)
+    os.close(state_dir)
+    waiting.join(60)
+    assert outcome["changed"] is False and second.commands == []

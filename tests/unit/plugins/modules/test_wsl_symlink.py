@@ -4,6 +4,7 @@ import grp
 import json
 import os
 import pwd
+import stat
 from pathlib import Path
 
 import pytest
@@ -509,7 +510,7 @@ def test_warns_when_dest_or_project_paths_are_on_windows(machine, capsys):
 def test_failed_rename_leaves_dest_and_no_temporary_link(machine, capsys, monkeypatch):
     os.symlink("/old/target", machine.link)
 
-    def failing_replace(source, target):
+    def failing_replace(source, target, **_dir_fds):
         raise PermissionError(13, "Permission denied", target)
 
     monkeypatch.setattr(wsl_symlink.os, "replace", failing_replace)
@@ -541,3 +542,66 @@ def test_relative_project_path_is_refused(machine, capsys):
     assert result["failed"]
     assert result["msg"].startswith("project_paths: path 'src' is relative")
     assert not os.path.lexists(machine.link)
+
+
+@pytest.fixture
+def user_home(machine):
+    """steff's home as another user owns it: the folder and what the user plants in it belong to nobody."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root: the case is a root run in another user's tree")
+    os.chown(machine.home, NOBODY.pw_uid, NOBODY.pw_gid)
+    protected = machine.root / "etc"
+    protected.mkdir()
+    (protected / "passwd").write_text("root:x:0:0\n")
+    return protected
+
+
+def test_as_root_a_link_the_user_planted_in_a_parent_is_not_followed(machine, capsys, user_home):
+    os.symlink(user_home, machine.home / "links")
+    os.lchown(machine.home / "links", NOBODY.pw_uid, NOBODY.pw_gid)
+    before = tree(user_home)
+    for extra in ({}, {"force": True}, {"state": "absent"}):
+        args = {"src": "C:\\Users\\Steff\\Downloads", **extra} if extra.get("state") != "absent" else extra
+        result = run(capsys, dest=str(machine.home / "links" / "passwd"), **args)
+        assert result["failed"], extra
+        assert f"'{machine.home / 'links'}' is a symbolic link that user nobody controls" in result["msg"]
+        assert tree(user_home) == before
+
+
+def test_as_root_a_root_owned_link_in_the_users_folder_is_not_followed_either(machine, capsys, user_home):
+    """The user cannot change the link, but may replace it: the folder is theirs."""
+    os.symlink(user_home, machine.home / "links")
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest=str(machine.home / "links" / "new"), force=True)
+    assert result["failed"] and "may replace it in" in result["msg"]
+    assert not os.path.lexists(user_home / "new")
+
+
+def test_as_root_a_link_only_root_controls_is_followed(machine, capsys):
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    alias = machine.root / "home-alias"
+    os.symlink(machine.home, alias)
+    os.chmod(machine.root, 0o755)
+    result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest=str(alias / "downloads"))
+    assert not result["failed"], result
+    assert os.readlink(machine.link) == str(machine.downloads)
+
+
+def test_as_root_the_users_own_folder_is_still_served(machine, capsys, user_home):
+    """Creating a link inside the user's real home (no link on the way) works, with the owner asked for."""
+    result = run(
+        capsys, src="C:\\Users\\Steff\\Downloads", dest=str(machine.link), owner="nobody", group=NOGROUP.gr_name
+    )
+    assert not result["failed"], result
+    assert os.lstat(machine.link).st_uid == NOBODY.pw_uid
+
+
+def test_new_parent_folders_are_0755_under_umask_077(machine, capsys):
+    previous = os.umask(0o077)
+    try:
+        result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest="~/a/b/downloads", parents=True)
+    finally:
+        os.umask(previous)
+    assert not result["failed"], result
+    for folder in (machine.home / "a", machine.home / "a" / "b"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o755
