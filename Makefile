@@ -70,11 +70,12 @@ build: deps
 	$(BIN)/ansible-galaxy collection install --force -p .cache/build/installed .cache/build/effective-wsl-*.tar.gz
 	$(BIN)/python tools/check_docs.py .cache/build/installed
 
-# playbooks/site.yml in check + diff mode inside the simulator; no Windows host is configured, so the Windows
-# play says so and is skipped. steff is the simulator's Windows user (for the Downloads link).
+# playbooks/site.yml in check + diff mode inside the simulator; no WinRM user is configured, so the Windows play
+# runs over WSL interop (effective.wsl.interop, the simulator's powershell.exe) and the Downloads link comes from
+# the Windows user's known folder.
 demo: deps
 	tests/wslsim/wslsim run --mode nat --cwd $(CURDIR) -- \
-		ansible-playbook -i playbooks/inventory playbooks/site.yml --check --diff -e wsl_distro_windows_user=steff
+		ansible-playbook -i playbooks/inventory playbooks/site.yml --check --diff
 
 bench: deps
 	$(BIN)/python bench/bench.py

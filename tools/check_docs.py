@@ -1,4 +1,4 @@
-"""Check that ``ansible-doc`` renders every module and filter of an installed copy of effective.wsl.
+"""Check that ``ansible-doc`` renders every module, filter and connection plugin of an installed effective.wsl.
 
 usage: python tools/check_docs.py COLLECTIONS_PATH
 """
@@ -12,6 +12,7 @@ import sys
 def plugins(collection: pathlib.Path) -> list[tuple[str, str]]:
     found = [("module", p.stem) for p in sorted((collection / "plugins" / "modules").glob("*.py"))]
     found += [("filter", p.stem) for p in sorted((collection / "plugins" / "filter").glob("*.yml"))]
+    found += [("connection", p.stem) for p in sorted((collection / "plugins" / "connection").glob("*.py"))]
     return found
 
 

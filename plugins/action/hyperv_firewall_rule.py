@@ -10,6 +10,7 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action impo
 
 class ActionModule(WindowsStateAction):
     module_name = "effective.wsl.hyperv_firewall_rule"
+    needs_elevation = True  # wsl-reference §4.1: the Hyper-V firewall cmdlets need an administrator
 
     def module_args(self, task_args):
         return build_rule_request(task_args)

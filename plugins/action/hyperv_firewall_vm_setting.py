@@ -15,6 +15,7 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action impo
 
 class ActionModule(WindowsStateAction):
     module_name = "effective.wsl.hyperv_firewall_vm_setting"
+    needs_elevation = True  # wsl-reference §4.1: the Hyper-V firewall cmdlets need an administrator
 
     def module_args(self, task_args):
         return build_vm_setting_request(task_args)

@@ -210,6 +210,9 @@ $module.Result.raw = @{
     user = $userName
     sid = $sid
     is_current_user = $isCurrentUser
+    # windows-facts.md "Interop": whether this session runs elevated (an interop session usually does not).
+    elevated = ([System.Security.Principal.WindowsPrincipal]$current).IsInRole(
+        [System.Security.Principal.WindowsBuiltInRole]::Administrator)
     profile_dir = $profileDir
     wslconfig = $wslconfig
     pull_status = $pullStatus

@@ -109,6 +109,13 @@ ansible_facts:
           description: Its profile directory.
           type: str
           sample: C:\Users\alice
+        elevated:
+          description:
+            - Whether the session that gathered the facts runs elevated (as administrator). Over
+              P(effective.wsl.interop#connection) it is the elevation of the process that started WSL, normally
+              false; the Hyper-V firewall modules need true.
+          type: bool
+          sample: false
         os:
           description: Windows build (C(build), C(ubr), C(version), C(windows_11), C(product_name),
             C(display_version)).

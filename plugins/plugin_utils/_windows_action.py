@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.effective.wsl.plugins.plugin_utils._interop import elevation_refusal
+
+INTEROP_TRANSPORT = "effective.wsl.interop"
+
 
 class WindowsStateAction(ActionBase):
     _supports_check_mode = True
@@ -17,6 +21,7 @@ class WindowsStateAction(ActionBase):
 
     module_name = ""  # the .ps1 module of the same name, e.g. "effective.wsl.hyperv_firewall_rule"
     other_side_hint = ""  # appended to the refusal of a non-Windows connection
+    needs_elevation = False  # True: refused over an unelevated WSL interop session before the .ps1 runs
 
     def module_args(self, task_args: dict) -> dict:
         """The arguments of the .ps1; raise ValueError (naming option, value and what is allowed) for bad input."""
@@ -44,6 +49,11 @@ class WindowsStateAction(ActionBase):
                 f"not over {self._connection.transport!r}{self.other_side_hint}",
             )
             return result
+        if self.needs_elevation and self._connection.transport == INTEROP_TRANSPORT:
+            refusal = elevation_refusal(self.module_name, self._connection.session_is_elevated())
+            if refusal:
+                result.update(failed=True, msg=refusal)
+                return result
         module_result = self.execute(module_args, task_vars)
         if module_result.get("failed"):
             result.update(module_result)

@@ -488,6 +488,7 @@ def interpret_host_facts(raw: Mapping) -> dict:
         "user": raw.get("user"),
         "sid": raw.get("sid"),
         "profile_dir": raw.get("profile_dir"),
+        "elevated": raw["elevated"] if isinstance(raw.get("elevated"), bool) else None,
         "os": os_info,
         "wsl_exe_path": (raw.get("wsl_exe") or {}).get("path"),
         "wsl_version": wsl["version"],

@@ -288,7 +288,8 @@ def test_site_adds_the_windows_host_at_the_discovered_address(wsl_simulator, mod
         extra_vars={"wsl_windows_user": "dev", "vault_wsl_windows_password": "placeholder"},
         args=["-i", str(REPO / "playbooks" / "inventory")],
     )
-    added = result.task("Add the Windows host to the inventory")
+    added = result.task("Add the Windows host to the inventory (WinRM)")
+    assert result.task("Add the Windows host to the inventory (WSL interop)")["skipped"] is True
     assert added["add_host"]["host_name"] == "windows"
     assert added["add_host"]["groups"] == ["wsl_windows"]
     assert added["add_host"]["host_vars"]["ansible_host"] == windows_address
@@ -299,7 +300,7 @@ def test_site_adds_the_windows_host_at_the_discovered_address(wsl_simulator, mod
     # An unreachable Windows host ends only the Windows play, with the reason; the distro is still configured.
     assert result.stats["windows"]["ignored"] == 1, result.output
     skipped = result.task("Say why the Windows play is skipped", host="windows")["msg"]
-    assert skipped.startswith(f"The Windows host windows ({windows_address}) did not answer over WinRM: ")
+    assert skipped.startswith(f"The Windows host windows ({windows_address}) did not answer over winrm: ")
     assert result.task("Configure /etc/wsl.conf")["changed"] is True
     assert result.rc == 0, result.output
 

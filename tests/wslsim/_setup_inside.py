@@ -91,7 +91,8 @@ def main(plan: dict) -> None:
     # wsl-reference §3.1: the VM-wide WSLInterop binfmt registration.
     tmpfs("wslsim-binfmt", "/proc/sys/fs/binfmt_misc")
     write("/proc/sys/fs/binfmt_misc/status", "enabled\n")
-    write("/proc/sys/fs/binfmt_misc/WSLInterop", plan["binfmt"])
+    if plan["binfmt"] is not None:  # absent: as after a systemd shutdown wiped it (wsl-reference §2.2 protectBinfmt)
+        write("/proc/sys/fs/binfmt_misc/WSLInterop", plan["binfmt"])
 
     root = plan["automount_root"]
     root_dir = root.rstrip("/")

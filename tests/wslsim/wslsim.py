@@ -262,6 +262,8 @@ class Simulator:
         distro_name: str = "Ubuntu",
         wsl_conf: str | None = None,
         wsl_version: str = "2.6.1",
+        windows_elevated: bool = False,
+        interop_binfmt: bool = True,
     ):
         if mode not in MODES:
             raise ValueError(f"mode: {mode!r} is not supported; use one of {', '.join(MODES)}")
@@ -281,6 +283,8 @@ class Simulator:
         self.distro_name = distro_name
         self.wsl_conf = wsl_conf
         self.wsl_version = wsl_version
+        self.windows_elevated = windows_elevated
+        self.interop_binfmt = interop_binfmt
         self.userns = os.geteuid() != 0
         self.distro_pid: int | None = None
         self.peer_pid: int | None = None
@@ -505,6 +509,7 @@ class Simulator:
             "interop": self.interop,
             "distro_name": self.distro_name,
             "wsl_version": self.wsl_version,
+            "windows_elevated": self.windows_elevated,
             "kernel_version": KERNEL_VERSION,
             "vm_id": str(uuid.UUID(int=0x5D1A57E0 << 96 | self.distro_pid)).upper(),
             "distros": [{"name": self.distro_name, "state": "Running", "version": 2, "default": True}],
@@ -515,7 +520,7 @@ class Simulator:
             "overlay_dirs": OVERLAY_DIRS,
             "tmpfs_dirs": TMPFS_DIRS,
             "proc_version": PROC_VERSION,
-            "binfmt": BINFMT_WSLINTEROP,
+            "binfmt": BINFMT_WSLINTEROP if self.interop_binfmt else None,
             "automount_root": self.automount_root,
             "windows_user": self.windows_user,
             "wsl_conf": self.wsl_conf,
@@ -789,6 +794,13 @@ class Simulator:
     def clipboard(self) -> bytes | None:
         path = Path(self.host_path(f"{STATE_DIR}/clipboard"))
         return path.read_bytes() if path.exists() else None
+
+    def set_powershell_module_result(self, module: str, result: Mapping, rc: int = 0) -> None:
+        """Make powershell.exe answer Ansible's module protocol for `module` (FQCN) with `result` and exit `rc`."""
+        path = Path(self.host_path(f"{STATE_DIR}/powershell-modules.json"))
+        table = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        table[module] = {"result": dict(result), "rc": rc}
+        path.write_text(json.dumps(table), encoding="utf-8")
 
     def set_powershell_answer(self, match: str, stdout: str, rc: int = 0) -> None:
         """Make powershell.exe print `stdout` and exit `rc` for calls whose command text contains `match`."""

@@ -13,6 +13,7 @@ CONFIG_PATH = f"{STATE_DIR}/config.json"
 CALLS_LOG = f"{STATE_DIR}/calls.log"
 CLIPBOARD_PATH = f"{STATE_DIR}/clipboard"
 POWERSHELL_ANSWERS = f"{STATE_DIR}/powershell-answers.json"
+POWERSHELL_MODULES = f"{STATE_DIR}/powershell-modules.json"
 
 
 def load_config() -> dict:

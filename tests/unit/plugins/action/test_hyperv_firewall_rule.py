@@ -249,3 +249,32 @@ def test_posix_connection_is_refused_before_the_module_runs():
     assert result["msg"].startswith("effective.wsl.hyperv_firewall_rule runs on the Windows host")
     assert "not over 'ssh'" in result["msg"]
     action._execute_module.assert_not_called()
+
+
+@pytest.mark.parametrize(
+    ("elevated", "refused"), [(False, "is not elevated"), (None, "could not be checked"), (True, None)]
+)
+def test_interop_session_must_be_elevated(elevated, refused):
+    action = make_action(
+        {"name": "effective-wsl-dev-http", "state": "absent"}, module_result=fixture("rule_remove.json")
+    )
+    action._connection.transport = "effective.wsl.interop"
+    action._connection.session_is_elevated.return_value = elevated
+    result = action.run(task_vars={})
+    if refused:
+        assert result["failed"] and refused in result["msg"]
+        assert "effective.wsl.hyperv_firewall_rule needs an elevated" in result["msg"] and "WinRM" in result["msg"]
+        action._execute_module.assert_not_called()
+    else:
+        assert not result.get("failed"), result
+        action._execute_module.assert_called_once()
+
+
+def test_other_connections_are_not_probed():
+    action = make_action(
+        {"name": "effective-wsl-dev-http", "state": "absent"}, module_result=fixture("rule_remove.json")
+    )
+    action._connection.transport = "ansible.builtin.winrm"
+    action.run(task_vars={})
+    action._connection.session_is_elevated.assert_not_called()
+    action._execute_module.assert_called_once()

@@ -480,3 +480,8 @@ class TestActionPlugin:
         assert result["failed"] is True
         assert "effective.wsl.wsl_facts" in result["msg"]
         action._execute_module.assert_not_called()
+
+
+@pytest.mark.parametrize(("raw_value", "fact"), [(True, True), (False, False), (None, None), ("True", None)])
+def test_elevated_is_reported_only_when_the_host_said_so(raw_value, fact):
+    assert facts_of("win11_nat", elevated=raw_value)["elevated"] is fact
