@@ -66,8 +66,6 @@ class TestSiteWithoutWinrm:
         sim, result = site_run
         assert result.task("Configure .wslconfig", host="windows")["changed"]
         assert sim.read_file("/mnt/c/Users/steff/.wslconfig") == "[wsl2]\ndnsTunneling=true\nautoProxy=true\n"
-        temp = sim.run(["ls", "-A", "/mnt/c/Users/steff/AppData/Local/Temp"], check=True).stdout
-        assert temp == "", "the remote temp directory is removed"
 
     def test_says_what_it_left_for_an_elevated_run(self, site_run):
         _sim, result = site_run
@@ -84,7 +82,7 @@ class TestSiteWithoutWinrm:
         assert all("WSLENV" not in call["env"] for call in calls)
         modules = [call["protocol"].get("module") for call in calls if "protocol" in call]
         assert modules[:2] == ["ansible.windows.win_ping", "effective.wsl.wsl_host_facts"]
-        assert "ansible.windows.slurp" in modules and "ansible.windows.win_copy" in modules
+        assert modules.count("effective.wsl.wsl_config_windows") == 2, "read, then compare-and-swap write"
         module_call = calls[0]
         assert module_call["argv"][:4] == ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Unrestricted"]
         assert module_call["argv"][4] == "-EncodedCommand"
@@ -143,6 +141,33 @@ class TestRefusals:
         assert "UNREACHABLE" in done.stdout and "only from inside a WSL distro" in done.stdout, done.stdout
         assert wsl_nat.calls("powershell.exe") == []
         assert "microsoft" in wsl_nat.read_file("/proc/version"), "the distro itself is untouched"
+
+
+COPY_PLAY = """
+- name: Copy over interop
+  hosts: windows
+  connection: effective.wsl.interop
+  gather_facts: false
+  tasks:
+    - name: Copy
+      ansible.windows.win_copy:
+        content: "interop \u00e9\\n"
+        dest: C:\\Users\\steff\\Documents\\note.txt
+"""
+
+
+def test_file_transfer_through_the_c_drive(wsl_nat):
+    """ansible.windows.win_copy: remote temp folder (powershell_mkdtemp.ps1), put_file, the module, the cleanup."""
+    result = wsl_nat.playbook(COPY_PLAY, inventory=INVENTORY)
+    assert result.task("Copy", host="windows")["changed"], result.output
+    assert wsl_nat.read_file("/mnt/c/Users/steff/Documents/note.txt") == "interop \u00e9\n"
+    protocol = [call.get("protocol", {}) for call in wsl_nat.calls("powershell.exe")]
+    assert protocol[0]["module"] == "ansible.windows.win_copy" and protocol[0]["args"]["_copy_mode"] == "query"
+    assert protocol[1]["script"] == "powershell_mkdtemp.ps1" and protocol[1]["params"]["Directory"] == "%TEMP%"
+    assert protocol[2]["module"] == "ansible.windows.win_copy" and protocol[2]["args"]["_copy_mode"] == "single"
+    assert protocol[2]["args"]["src"].startswith("C:\\Users\\steff\\AppData\\Local\\Temp\\ansible-tmp-")
+    temp = wsl_nat.run(["ls", "-A", "/mnt/c/Users/steff/AppData/Local/Temp"], check=True).stdout
+    assert temp == "", "the remote temp folder is removed (Remove-Item through powershell.exe)"
 
 
 FIREWALL_PLAY = """
