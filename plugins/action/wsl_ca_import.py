@@ -20,6 +20,7 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._certs import (
     parse_file_bytes,
     select_and_validate,
 )
+from ansible_collections.effective.wsl.plugins.plugin_utils._module_results import failure_detail
 
 MODULE_NAME = "effective.wsl.wsl_ca_import"
 # Options the target side needs; the rest (src, select, allow_non_ca, allow_expired) are applied here.
@@ -84,6 +85,8 @@ class ActionModule(ActionBase):
         module_args["certificates"] = [cert.pem() for cert in to_import]
         module_result = self._execute_module(module_name=MODULE_NAME, module_args=module_args, task_vars=task_vars)
         result.update(module_result)
+        if module_result.get("failed"):
+            result["msg"] = failure_detail(module_result)
         result["invocation"] = {"module_args": self._task.args}
         if warnings:
             result["warnings"] = [*result.get("warnings", []), *warnings]
@@ -96,7 +99,7 @@ class ActionModule(ActionBase):
         if slurped.get("failed"):
             raise CertificateInputError(
                 [
-                    f"{origin}: cannot be read on the target ({slurped.get('msg', 'slurp failed')}); allowed: the path "
+                    f"{origin}: cannot be read on the target ({failure_detail(slurped)}); allowed: the path "
                     "of an existing PEM or DER certificate file"
                 ]
             )

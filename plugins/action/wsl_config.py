@@ -24,6 +24,7 @@ from ansible_collections.effective.wsl.plugins.module_utils._wslconf import WslC
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import update, validate_settings
 from ansible_collections.effective.wsl.plugins.modules.wsl_config import ARGUMENT_SPEC as MODULE_SPEC
 from ansible_collections.effective.wsl.plugins.modules.wsl_config import ATTEMPTS, LINUX_DEFAULT_PATH
+from ansible_collections.effective.wsl.plugins.plugin_utils._module_results import failure_detail
 
 # The module's options without its wire-only ones; settings is checked by validate_settings for a clearer message.
 ARGUMENT_SPEC = {name: spec for name, spec in MODULE_SPEC.items() if not name.startswith("_")} | {
@@ -51,15 +52,6 @@ def windows_path_problem(path: str) -> str | None:
     if _WINDOWS_DEVICE.match(ntpath.basename(path).rstrip(" .")):
         return f"path: {path!r} names a Windows device, not a file; {allowed}"
     return None
-
-
-def failure_detail(module_result: dict) -> str:
-    """The most specific text a failed module result carries (a module that crashed has no msg)."""
-    for key in ("msg", "module_stderr", "module_stdout", "exception"):
-        text = str(module_result.get(key) or "").strip()
-        if text:
-            return text
-    return "the module failed without a message"
 
 
 class ActionModule(ActionBase):

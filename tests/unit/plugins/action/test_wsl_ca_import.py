@@ -244,3 +244,9 @@ def test_absent_still_refuses_private_keys(root):
     result = harness.run(certificates=[root.key_pem], state="absent")
     assert result["failed"] is True and "private key" in result["msg"]
     assert harness.module_calls == []
+
+
+def test_a_module_that_crashed_keeps_its_detail(root):
+    crashed = {"failed": True, "msg": None, "module_stderr": "/bin/sh: 1: /usr/bin/python3: not found", "rc": 127}
+    result = Harness(module_result=crashed).run(certificates=[root.pem])
+    assert result["failed"] is True and result["msg"] == "/bin/sh: 1: /usr/bin/python3: not found"
