@@ -111,6 +111,8 @@ def read_regular(path: str, follow: bool = False) -> Snapshot:
         status = os.lstat(path)
         if stat.S_ISLNK(status.st_mode):
             return read_regular(_refuse_link(path, follow))
+        if stat.S_ISREG(status.st_mode):
+            raise  # ELOOP from the folders above (a link loop there): the error as it is
         raise FileRefused(f"{path} is a {kind_of(status.st_mode)}, not a regular file; nothing was read") from None
     try:
         status = os.fstat(descriptor)

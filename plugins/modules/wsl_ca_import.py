@@ -265,6 +265,7 @@ runtime_env_path:
   sample: /etc/profile.d/effective-wsl-ca.sh
 """
 
+import contextlib
 import os
 
 from ansible.module_utils.basic import AnsibleModule
@@ -342,7 +343,8 @@ def run_module(module: AnsibleModule, root: str = "/") -> dict:
     if module.check_mode:
         return _run(module, root)
     state_dir = os.path.join(root, STATE_DIR.lstrip("/"))
-    ensure_directory(state_dir, NEW_DIRECTORY_MODE)
+    with contextlib.suppress(PermissionError):  # without root: no lock; a run that must write fails on the write
+        ensure_directory(state_dir, NEW_DIRECTORY_MODE)
     try:
         with locked(state_dir):
             return _run(module, root)

@@ -43,7 +43,7 @@ options:
       - A Windows path is translated like O(src), but a link on the Windows file system is slow to use.
       - Must not be O(src), nor lie above it.
       - Run as root, the module follows no symbolic link on the way to O(dest) that another user controls (a link
-        owned by another user, or in a folder another user owns or may write): such a path is refused, because
+        owned by another user, or in a folder another user owns or may write) - such a path is refused, because
         the user could aim it at any folder, for example C(~/links -> /etc). Links that only root controls (such
         as C(/home -> /data/home)) are followed. The folders are opened one by one without following links and the
         change is made inside the folder that was opened, so renaming or linking a folder meanwhile redirects
