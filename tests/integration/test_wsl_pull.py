@@ -29,6 +29,22 @@ PLAYBOOK = """---
           interop:
             appendWindowsPath: false
         wsl_distro_downloads_link: ""
+  tasks:
+    # docs/fleet.md adds the Windows host with ansible_connection effective.wsl.interop; the local connection
+    # stands in for it here: what is tested is that ansible-pull's limit lets the added host's play run.
+    - name: Add this distro's Windows host
+      ansible.builtin.add_host:
+        name: windows
+        ansible_connection: local
+      changed_when: false
+
+- name: The user's Windows side
+  hosts: windows
+  gather_facts: false
+  tasks:
+    - name: Stand in for the user-level Windows tasks
+      ansible.builtin.debug:
+        msg: windows side reached
 """
 
 
@@ -57,6 +73,8 @@ def pull(sim):
             "v1",
             "--status-dir",
             STATUS_DIR,
+            "--limit",
+            "localhost,windows",
             "--ansible-pull",
             str(REPO / ".venv" / "bin" / "ansible-pull"),
         ],
@@ -71,6 +89,7 @@ def test_pull_converges_records_status_is_idempotent_and_leaves_the_restart_to_t
 
     first = pull(sim)
     assert first.returncode == 0, first.stdout + first.stderr
+    assert '"msg": "windows side reached"' in first.stdout
     assert sim.read_file("/etc/wsl.conf") == "[boot]\nsystemd=true\n\n[interop]\nappendWindowsPath=false\n"
     record = json.loads(sim.read_file(STATUS_FILE))
     assert (record["format"], record["version"], record["distro"]) == ("effective.wsl.pull_status", 1, "Ubuntu")
