@@ -18,7 +18,7 @@ description:
     the user's Downloads, Desktop and Documents folders.
   - Decides the networking mode WSL will really use. C(networkingMode) in C(.wslconfig) is the request; policy
     C(AllowNetworkingModeUserSetting=0) replaces it with C(DefaultNetworkingMode); mirrored falls back to NAT on
-    Windows before build 22621.2428, with IPv6 disabled, or without the Hyper-V firewall.
+    Windows before build 22621.2428, with IPv6 disabled, or without Hyper-V firewall v2.
   - Gives the address at which a distro reaches this host (C(windows_host_address)) - the C(vEthernet (WSL...))
     address in NAT mode, C(127.0.0.1) in mirrored mode.
   - A read that fails (missing key, cmdlet or permission) gives null and an entry in C(read_errors); it does not
