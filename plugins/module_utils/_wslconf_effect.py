@@ -38,8 +38,8 @@ def version_tuple(version: str | None) -> tuple[int, ...]:
 
 
 def mode_name(mode: str, wsl_version: str | None) -> str:
-    """The name WSL gives a mode: the Consomme mode is ``virtioproxy`` before WSL 2.9."""
-    if mode == "consomme" and wsl_version and version_tuple(wsl_version) < CONSOMME_NAME_VERSION:
+    """The name WSL gives a mode: the Consomme mode is ``virtioproxy`` before WSL 2.9 (and when unknown)."""
+    if mode == "consomme" and version_tuple(wsl_version) < CONSOMME_NAME_VERSION:
         return "virtioproxy"
     return mode
 
@@ -78,13 +78,16 @@ def resolve(
     policy: Mapping | None = None,
     wsl_version: str | None = None,
     hyperv_firewall_v2: bool | None = None,
+    mirrored_blockers: tuple | list = (),
 ) -> dict:
     """The effective networking and feature settings WSL will use.
 
     ``settings`` is ``effective_settings(text, "wslconfig")``; ``rejected`` the "section.key" names
-    whose value WSL rejected; ``wsl_version`` and ``hyperv_firewall_v2`` are host facts (None: unknown).
-    Returns plain data: the effective values, ``mode_source``, ``policy_overridden`` (what WSL reports
-    as overridden by policy) and ``notes`` (what WSL changes and why).
+    whose value WSL rejected; ``wsl_version``, ``hyperv_firewall_v2`` (None: unknown) and
+    ``mirrored_blockers`` (why this host cannot run mirrored mode) are host facts. Returns plain data:
+    the effective values, ``policy_mode`` (the mode after policy and safe mode) and ``mode`` (after the
+    fallbacks, with ``fallback_reasons``), ``mode_source``, ``policy_overridden`` (what WSL reports as
+    overridden by policy) and ``notes`` (what WSL changes and why).
     """
     notes: list[str] = []
     overridden: list[str] = []
@@ -178,28 +181,32 @@ def resolve(
         mode, source = "none", "safe_mode"
         notes.append(f"safeMode=true turns off {SAFE_MODE_EFFECT}")
 
+    policy_mode = mode
+    fallbacks: list[str] = []
     # WslCoreConfig.cpp:441-452: Consomme needs virtio; without it WSL uses NAT (none if Consomme was the default)
     if enable["virtio"] is False and mode == "consomme":
         mode = "none" if default_mode == "consomme" else "nat"
-        notes.append(f"virtio=false: the consomme mode needs virtio, WSL uses {mode} instead")
+        fallbacks.append(f"virtio=false: the consomme mode needs virtio, WSL uses {mode} instead")
 
-    # BridgedNetworking.cpp:17-20 fails without a switch; WslCoreVm.cpp:679-692 then falls back to none
-    if mode == "bridged" and not _get(settings, "wsl2", "vmSwitch"):
-        mode = "none"
-        notes.append("bridged mode needs [wsl2] vmSwitch: without it WSL fails to set up the network and uses none")
-
-    # WslCoreVm.cpp:2906-2922 (NAT and mirrored need Hyper-V firewall v2), then 2951-2956 (mirrored needs it)
+    # WslCoreVm.cpp:2906-2922: NAT and mirrored use the Hyper-V firewall only where Hyper-V firewall v2 exists
     if firewall and mode in ("nat", "mirrored"):
         if hyperv_firewall_v2 is False:
             firewall = False
             notes.append("the Hyper-V firewall needs Hyper-V firewall v2 (Windows 11 22H2 or later): WSL turns it off")
-            if mode == "mirrored":
-                mode = "nat"
-                notes.append("mirrored mode needs the Hyper-V firewall: WSL falls back to NAT")
         elif hyperv_firewall_v2 is None:
             notes.append("the Hyper-V firewall is only used where Hyper-V firewall v2 exists (not checked here)")
+    # WslCoreVm.cpp:2924-2956: mirrored falls back to NAT on hosts that cannot run it, or without the firewall
+    if mode == "mirrored" and (mirrored_blockers or not firewall):
+        mode = "nat"
+        fallbacks += list(mirrored_blockers) or ["mirrored mode needs the Hyper-V firewall, which is off"]
 
-    # WslCoreConfig.cpp:467-485
+    # BridgedNetworking.cpp:17-20 fails without a switch; WslCoreVm.cpp:679-692 then falls back to none
+    if mode == "bridged" and not _get(settings, "wsl2", "vmSwitch"):
+        mode = "none"
+        fallbacks.append("bridged mode needs [wsl2] vmSwitch: without it WSL fails to set up the network and uses none")
+    notes += fallbacks
+
+    # WslCoreConfig.cpp:467-485 (applied after the fallbacks, which only move to modes with the same rules)
     if mode not in ("nat", "mirrored", "consomme"):
         enable["dns_tunneling"] = False
     if not enable["dns_tunneling"]:
@@ -213,8 +220,10 @@ def resolve(
 
     return {
         "requested_mode": requested,
+        "policy_mode": policy_mode,
         "mode": mode,
         "mode_source": source,
+        "fallback_reasons": fallbacks,
         "firewall": firewall and mode in ("nat", "mirrored"),
         **enable,
         "ignored_ports": ignored_ports,

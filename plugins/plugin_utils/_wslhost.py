@@ -16,14 +16,17 @@ import re
 from collections.abc import Mapping
 
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf import effective_settings, key_states, parse
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import POLICY_KEYS
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_effect import (
+    POLICY_KEYS,
+    POLICY_NETWORKING_MODES,
+    mode_name,
+    resolve,
+)
 
 MIRRORED_HOST_ADDRESS = "127.0.0.1"
 DEFAULT_DNS_TUNNELING_ADDRESS = "10.255.255.254"
 WSL_FIREWALL_VM_CREATOR_ID = "{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}"
 
-# wsl-reference §1.1: DefaultNetworkingMode policy values; 2 (bridged) is rejected by WSL.
-POLICY_NETWORKING_MODES = {0: "none", 1: "nat", 3: "mirrored", 4: "consomme"}
 FEATURE_POLICIES = {
     "AllowWSL": "WSL itself",
     "AllowWSL1": "WSL 1 distributions",
@@ -157,10 +160,6 @@ def interpret_wsl_version(raw: Mapping | None, notes: list[str]) -> dict:
         notes.append("wsl --version gave no version (inbox WSL, or WSL cannot start in this session)")
         return {"version": None, "source": "wsl_version", "details": None}
     return {"version": details["wsl"], "source": "wsl_version", "details": details}
-
-
-def _version_tuple(version: str | None) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", version or ""))
 
 
 # LXSS_DISTRO_FLAGS_VM_MODE (microsoft/WSL src/windows/service/inc/wslservice.idl): set for WSL 2 distributions;
@@ -302,58 +301,36 @@ def parse_wslconfig(text: str) -> tuple[dict, list[str]]:
 def interpret_networking(
     settings: Mapping, rejected: list[str], policy: Mapping, os_info: dict | None, wsl_version: str | None, raw: Mapping
 ) -> dict:
-    """Requested and effective networking mode and DNS tunneling."""
+    """Requested and effective networking mode, DNS tunneling and the firewall (``_wslconf_effect.resolve``)."""
     notes: list[str] = []
     requested_value = _networking_setting(settings, "networkingMode")
     requested = str(requested_value).lower() if requested_value is not None else None
     if "wsl2.networkingMode" in rejected:
         notes.append("the networkingMode value is not a known mode: WSL warns and keeps the default")
-    policy_mode_value = _dword(policy.get("DefaultNetworkingMode"))
-    policy_default = POLICY_NETWORKING_MODES.get(policy_mode_value) if policy_mode_value is not None else None
-    user_allowed = _dword(policy.get("AllowNetworkingModeUserSetting")) != 0
-
-    if _setting(settings, "wsl2", "safeMode", False) is True:
-        mode, source = "none", "safe_mode"
-        notes.append("safeMode=true turns networking off")
-    elif requested is not None and user_allowed:
-        mode, source = requested, "wslconfig"
-    else:
-        if requested is not None:
-            notes.append(f"networkingMode={requested} is overridden by policy AllowNetworkingModeUserSetting=0")
-        mode, source = (policy_default, "policy") if policy_default else ("nat", "default")
-
-    fallback_reasons = []
-    effective = mode
-    if mode == "mirrored":
-        fallback_reasons = mirrored_blockers(os_info, raw, notes)
-        if fallback_reasons:
-            effective = "nat"
-            notes.append("WSL falls back from mirrored to NAT (with a warning): " + "; ".join(fallback_reasons))
-    if effective in ("virtioproxy", "consomme"):
-        # wsl-reference §1.3: the mode is called Consomme from WSL 2.9.0, VirtioProxy before.
-        effective = "consomme" if _version_tuple(wsl_version) >= (2, 9) else "virtioproxy"
-    if effective == "nat":
+    version = hyperv_firewall_version(raw)
+    firewall_v2 = None if version is None else version == 2
+    first = resolve(settings, rejected, policy, wsl_version, firewall_v2)
+    blockers = mirrored_blockers(os_info, raw, notes) if first["policy_mode"] == "mirrored" else []
+    effect = resolve(settings, rejected, policy, wsl_version, firewall_v2, blockers) if blockers else first
+    notes += effect["notes"]
+    if blockers:
+        notes.append("WSL falls back from mirrored to NAT (with a warning): " + "; ".join(blockers))
+    if effect["mode"] == "nat":
         notes.append("if NAT cannot be set up, WSL 2.3.25+ falls back to VirtioProxy at start (not predictable here)")
-
+    tunneling = effect["dns_tunneling"]
     tunneling_address = _setting(settings, "experimental", "dnsTunnelingIpAddress", DEFAULT_DNS_TUNNELING_ADDRESS)
-    tunneling = _networking_setting(settings, "dnsTunneling", True) is True
-    if effective not in ("nat", "mirrored", "consomme", "virtioproxy"):
-        tunneling = False  # wsl-reference §1.3: forced off for other modes
-    if tunneling and "experimental.dnsTunnelingIpAddress" in rejected:
-        notes.append("dnsTunnelingIpAddress is not a valid IPv4 address: WSL turns DNS tunneling off")
-        tunneling = False
     if tunneling:
         notes.append("WSL silently turns DNS tunneling off while GlobalSecureAccessTunnelingService runs (not checked)")
 
     return {
         "requested_mode": requested,
-        "mode": mode,
-        "mode_source": source,
-        "effective_mode": effective,
-        "fallback_reasons": fallback_reasons,
-        "host_address_loopback": effective == "mirrored"
-        and _setting(settings, "experimental", "hostAddressLoopback", False) is True,
+        "mode": mode_name(effect["policy_mode"], wsl_version),
+        "mode_source": effect["mode_source"],
+        "effective_mode": mode_name(effect["mode"], wsl_version),
+        "fallback_reasons": effect["fallback_reasons"],
+        "host_address_loopback": effect["host_address_loopback"],
         "dns_tunneling": {"enabled": tunneling, "address": str(tunneling_address) if tunneling else None},
+        "firewall_enabled": effect["firewall"],
         "notes": notes,
     }
 
@@ -362,13 +339,15 @@ def _gpo_bool(value) -> bool | None:
     return {"true": True, "false": False}.get(str(value).lower()) if value is not None else None
 
 
-def interpret_firewall(settings: Mapping, policy: Mapping, effective_mode: str, raw: Mapping) -> dict:
-    """The Hyper-V firewall as WSL will use it (wsl-reference §1.3 firewall notes, §4.1)."""
+def interpret_firewall(settings: Mapping, policy: Mapping, networking: Mapping, raw: Mapping) -> dict:
+    """The Hyper-V firewall as WSL will use it: only in NAT and mirrored mode, only with Hyper-V firewall v2
+    (``_wslconf_effect.resolve``, after WslCoreConfig.cpp:152-157, 394-403 and WslCoreVm.cpp:2906-2922)."""
     configured = _networking_setting(settings, "firewall", True) is True
     forced_by_policy = _dword(policy.get("AllowFirewallUserSetting")) == 0
     version = hyperv_firewall_version(raw)
     available = version != 0 and raw.get("hyperv_firewall_cmdlets") is not False
-    enabled = available and (effective_mode == "mirrored" or forced_by_policy or configured)
+    effective_mode = networking["effective_mode"]
+    enabled = available and networking["firewall_enabled"]
     vm_setting = raw.get("hyperv_firewall_vm_setting")
     if vm_setting:
         vm_setting = {
@@ -471,7 +450,7 @@ def interpret_host_facts(raw: Mapping) -> dict:
     }
 
     networking = interpret_networking(settings, rejected, policy, os_info, wsl["version"], raw)
-    firewall = interpret_firewall(settings, policy, networking["effective_mode"], raw)
+    firewall = interpret_firewall(settings, policy, networking, raw)
     nat = interpret_nat(raw, firewall["enabled"])
     host_address = windows_host_address(networking, nat, networking["notes"])
     folders = raw.get("shell_folders") or {}

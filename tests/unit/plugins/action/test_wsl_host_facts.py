@@ -368,6 +368,61 @@ class TestWslconfigEdgeCases:
         assert facts["dns_tunneling"]["enabled"] is True
 
 
+class TestNetworkingSemantics:
+    """WSL's post-processing of the mode and the firewall (issue 15), through _wslconf_effect.resolve."""
+
+    def _facts(self, text: bytes, **changes):
+        wslconfig = {"path": "C:\\Users\\alice\\.wslconfig", "exists": True, "content_base64": b64(text)}
+        return facts_of("win11_nat", wslconfig=wslconfig, **changes)
+
+    def test_bridged_without_vmswitch_has_no_network(self):
+        # BridgedNetworking.cpp:17-20 throws WSL_E_VMSWITCH_NOT_SET; WslCoreVm.cpp:688-692 falls back to none
+        networking = self._facts(b"[wsl2]\nnetworkingMode=bridged\n")["networking"]
+        assert (networking["mode"], networking["effective_mode"]) == ("bridged", "none")
+        assert "vmSwitch" in networking["fallback_reasons"][0]
+        bridged = self._facts(b"[wsl2]\nnetworkingMode=bridged\nvmSwitch=LAN\n")["networking"]
+        assert bridged["effective_mode"] == "bridged"
+
+    def test_none_stays_none_under_the_mode_policy(self):
+        # WslCoreConfig.cpp:377-388: the user may always turn networking off
+        facts = self._facts(b"[wsl2]\nnetworkingMode=none\n", policy={"AllowNetworkingModeUserSetting": 0})
+        assert (facts["networking"]["mode"], facts["networking"]["mode_source"]) == ("none", "wslconfig")
+        assert facts["networking"]["effective_mode"] == "none"
+
+    @pytest.mark.parametrize(("wsl_version", "mode"), [("2.6.1", "nat"), ("2.9.4", "consomme")])
+    def test_consomme_is_rejected_before_wsl_2_9(self, wsl_version, mode):
+        facts = self._facts(
+            b"[wsl2]\nnetworkingMode=consomme\n", wsl_version={"source": "registry", "version": wsl_version}
+        )
+        assert facts["networking"]["effective_mode"] == mode
+        assert any("write virtioproxy" in note for note in facts["networking"]["notes"]) is (mode == "nat")
+
+    def test_virtio_off_turns_consomme_into_nat(self):
+        facts = self._facts(
+            b"[wsl2]\nnetworkingMode=virtioproxy\nvirtio=false\n",
+            wsl_version={"source": "registry", "version": "2.9.4"},
+        )
+        assert facts["networking"]["effective_mode"] == "nat"
+
+    @pytest.mark.parametrize(
+        ("support", "enabled"), [(FIREWALL_V2, True), ({**FIREWALL_V2, "profile_query": False}, False)]
+    )
+    def test_nat_firewall_needs_hyperv_firewall_v2(self, support, enabled):
+        # WslCoreVm.cpp:2906-2922: in NAT mode too, v1 is not enough and the firewall is dropped
+        facts = self._facts(b"[wsl2]\nfirewall=true\n", hyperv_firewall_support=support)
+        assert facts["networking"]["effective_mode"] == "nat"
+        assert facts["firewall"]["enabled"] is enabled
+        assert facts["firewall"]["nat_network"] == ("WSL (Hyper-V firewall)" if enabled else "WSL")
+
+    def test_safe_mode_and_dns_tunneling_with_virtioproxy(self):
+        version = {"source": "registry", "version": "2.6.1"}
+        facts = self._facts(b"[wsl2]\nnetworkingMode=virtioproxy\n", wsl_version=version)
+        assert (facts["networking"]["effective_mode"], facts["dns_tunneling"]["enabled"]) == ("virtioproxy", True)
+        safe = self._facts(b"[wsl2]\nnetworkingMode=virtioproxy\nsafeMode=true\n", wsl_version=version)
+        assert (safe["networking"]["effective_mode"], safe["dns_tunneling"]["enabled"]) == ("none", False)
+        assert safe["firewall"]["enabled"] is False
+
+
 class TestDecoding:
     TEXT = "WSL-Version: 2.6.1.0\r\nKernelversion: 6.6.87.2-1\r\n"
 
