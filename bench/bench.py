@@ -66,6 +66,7 @@ ACTION_CONCERNS = {
     "effective.wsl.wsl_symlink": "downloads",
     "effective.wsl.wsl_ca_import": "ca",
     "effective.wsl.wsl_facts": "facts",
+    "effective.wsl.wsl_distro_plan": "facts",
     "effective.wsl.wsl_host_facts": "facts",
     "ansible.builtin.setup": "facts",
     "effective.wsl.hyperv_firewall_rule": "firewall",

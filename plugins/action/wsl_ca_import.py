@@ -25,6 +25,15 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._module_results impo
 MODULE_NAME = "effective.wsl.wsl_ca_import"
 # Options the target side needs; the rest (src, select, allow_non_ca, allow_expired) are applied here.
 TARGET_OPTIONS = ("state", "allow_empty", "family", "name", "runtime_env")
+WHOLE_STORE = (
+    "select is empty while certificates come from a Windows store listing (windows_certificates): name the CAs to "
+    "import by subject, issuer or thumbprints (e.g. select: {subject: ['CN=Corp Root CA*']}); importing a whole store "
+    "is refused"
+)
+NOTHING_GIVEN = (
+    "No CA certificates given (certificates, windows_certificates and src are empty): nothing to import, the trust "
+    "store was not looked at."
+)
 
 
 class ActionModule(ActionBase):
@@ -47,12 +56,18 @@ class ActionModule(ActionBase):
             self._remove_tmp_path(self._connection._shell.tmpdir)
 
     def _run(self, result: dict, args: dict, task_vars: dict) -> dict:
+        if args["windows_certificates"] and not any((args["select"] or {}).values()):
+            return self._failed(result, [WHOLE_STORE])
+        if not (args["certificates"] or args["windows_certificates"] or args["src"]) and args["state"] != "exact":
+            result.update(changed=False, added=[], removed=[], kept=[], warnings=[NOTHING_GIVEN])
+            return result
         problems: list[str] = []
         certificates = []
-        try:
-            certificates.extend(parse_certificates_option(args["certificates"]))
-        except CertificateInputError as error:
-            problems.extend(error.problems)
+        for option in ("certificates", "windows_certificates"):
+            try:
+                certificates.extend(parse_certificates_option(args[option], option))
+            except CertificateInputError as error:
+                problems.extend(error.problems)
         for index, path in enumerate(args["src"]):
             origin = f"src[{index}] {path}"
             try:

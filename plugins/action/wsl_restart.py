@@ -13,8 +13,10 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.effective.wsl.plugins.plugin_utils._restart import (
+    ACTION_DEFER,
     ACTION_NONE,
     ACTION_RUN,
+    ACTION_SKIP,
     CONNECTION_INTEROP,
     CONNECTION_LOCAL,
     CONNECTION_REMOTE,
@@ -61,6 +63,7 @@ ARGUMENT_SPEC = {
     "windows_host_addresses": {"type": "list", "elements": "str", "default": []},
     "summarize": {"type": "bool", "default": False},
     "validate": {"type": "bool", "default": False},
+    "report": {"type": "bool", "default": False},
 }
 
 
@@ -159,6 +162,8 @@ class ActionModule(ActionBase):
                 if record.action == ACTION_RUN
                 else f"Check mode, nothing was changed. If applied: {record.msg}"
             )
+        if args["report"] and record.action in (ACTION_DEFER, ACTION_SKIP):
+            result["warnings"] = [*result.get("warnings", []), result["msg"]]
         return result
 
     # --- what the controller knows -------------------------------------------------------------------------

@@ -49,6 +49,14 @@ options:
     type: list
     elements: raw
     default: []
+  windows_certificates:
+    description:
+      - A listing of a Windows certificate store - the C(certificates) that M(ansible.windows.win_certificate_info)
+        returns (base64 DER under C(raw) or C(cert_data)).
+      - O(select) is required with it, so that a whole store is never imported by accident.
+    type: list
+    elements: dict
+    default: []
   src:
     description:
       - Paths of PEM or DER certificate files on the target, for example C(/mnt/c/Users/alice/Downloads/corp.cer).
@@ -128,6 +136,9 @@ options:
       - V(false) removes that file. Unset leaves it as it is.
     type: bool
 notes:
+  - With no certificate given (O(certificates), O(windows_certificates) and O(src) all empty) and O(state) other than
+    V(exact), nothing is done and the task warns; the module does not run, so RV(family), RV(bundle),
+    RV(managed_location) and RV(update_command) are not returned.
   - Needs root on the target (C(become)) and the family's C(ca-certificates) package, which provides the update
     command; it is checked before anything is written.
   - Processes read the bundle when they start; running programs keep their old trust.
@@ -300,6 +311,7 @@ from ansible_collections.effective.wsl.plugins.module_utils._trust import (
 
 ARGUMENT_SPEC = {
     "certificates": {"type": "list", "elements": "raw", "default": []},
+    "windows_certificates": {"type": "list", "elements": "dict", "default": []},
     "src": {"type": "list", "elements": "str", "default": []},
     "select": {
         "type": "dict",

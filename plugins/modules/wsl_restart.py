@@ -104,6 +104,12 @@ options:
         reason when not; nothing is recorded or run. Use it before writing the file that needs the restart.
     type: bool
     default: false
+  report:
+    description:
+      - Return the message of a deferred or skipped restart (what to run, where, and why it was not run) as a
+        warning of this task, so that it is shown at once. The roles set it from C(*_restart_report).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:

@@ -343,12 +343,12 @@ def parse_win_certificate_info_item(item: dict, origin: str) -> list[Certificate
     return [certificate]
 
 
-def parse_certificates_option(values: list) -> list[Certificate]:
-    """Every item of ``certificates``; all problems are collected before raising."""
+def parse_certificates_option(values: list, option: str = "certificates") -> list[Certificate]:
+    """Every item of the list option ``option``; all problems are collected before raising."""
     parsed: list[Certificate] = []
     problems: list[str] = []
     for index, value in enumerate(values or []):
-        origin = f"certificates[{index}]"
+        origin = f"{option}[{index}]"
         try:
             if isinstance(value, str):
                 parsed.extend(parse_text(value, origin))

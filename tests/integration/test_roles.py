@@ -168,8 +168,10 @@ def test_wsl_host_edits_wslconfig_and_defers_the_shutdown_of_its_own_vm(wsl_simu
     assert "memory=8GB" in text.replace(" ", "")
     restart = first.task("Restart WSL after .wslconfig changed")
     assert (restart["action"], restart["restart"], restart["controller_affected"]) == ("defer", "wsl_shutdown", True)
-    report = first.task("Report the WSL restart still to do")
-    assert report["msg"].endswith(
+    # The deferred restart is a warning of the restart task itself (wsl_host_restart_report), not a debug task.
+    assert len(restart["warnings"]) == 1, restart
+    assert restart["warnings"][0] == restart["msg"]
+    assert restart["msg"].endswith(
         "Close the WSL sessions and run in PowerShell on this controller's Windows host: wsl.exe --shutdown"
     )
     assert sim.calls("wsl.exe") == []
@@ -213,19 +215,33 @@ def test_wsl_distro_links_warns_about_windows_paths_and_defers_terminate(wsl_sim
     assert result.rc == 0, result.output
     assert sim.run(["readlink", "/root/downloads"]).stdout.strip() == "/mnt/c/Users/steff/Downloads"
     assert sim.run(["readlink", "/root/documents"]).stdout.strip() == "/mnt/c/Users/steff/Documents"
-    warning_items = result.task("Warn about project paths on a Windows mount")["results"]
-    # ansible-core 2.21 marks a skipped loop item by skip_reason alone (no skipped: true).
-    messages = [item["msg"] for item in warning_items if not (item.get("skipped") or "skip_reason" in item)]
-    assert len(messages) == 1
-    assert messages[0].startswith("WARNING: /mnt/c/Users/steff/src/app is on the Windows file system (under /mnt/)")
+    # The notes are warnings of the task that found them: one for the project path under /mnt/, none for /root.
+    plan = result.task("Gather WSL facts of the distro and plan its links")
+    assert len(plan["warnings"]) == 1, plan
+    assert plan["warnings"][0].startswith("/mnt/c/Users/steff/src/app is on the Windows file system (under /mnt/)")
+    assert [link["dest"] for link in plan["links"]] == ["~/downloads", "~/documents"]
     assert "appendWindowsPath" in sim.read_file("/etc/wsl.conf")
     terminate = result.task("Terminate the distro after /etc/wsl.conf changed")
     assert terminate["action"] == "defer"
     assert terminate["command"] == ["wsl.exe", "--terminate", "Debian"]
+    assert terminate["warnings"] == [terminate["msg"]]
 
     again = sim.playbook(role_playbook("wsl_distro", role_vars))
     assert again.rc == 0, again.output
     assert again.changed == 0, again.output
+
+
+def test_wsl_distro_fails_before_writing_when_the_distro_restart_cannot_be_planned(wsl_simulator):
+    sim = wsl_simulator(mode="nat")
+    # Over a local connection the controller's WSL_DISTRO_NAME names the distro; without it nothing does.
+    role_vars = {"wsl_distro_conf_settings": {"boot": {"systemd": True}}, "wsl_distro_downloads_link": ""}
+    before = sim.run(["cat", "/etc/wsl.conf"]).stdout
+    result = sim.playbook(role_playbook("wsl_distro", role_vars), env={"WSL_DISTRO_NAME": None})
+    assert result.rc == 2, result.output
+    plan = result.task("Gather WSL facts of the distro and plan its links")
+    assert plan["msg"].startswith("distro: a distro_terminate restart needs the distro name"), plan
+    assert result.tasks_named("Configure /etc/wsl.conf") == []
+    assert sim.run(["cat", "/etc/wsl.conf"]).stdout == before
 
 
 def windows_listing(pki: Path) -> list[dict]:
@@ -274,9 +290,26 @@ def test_wsl_ca_trust_refuses_a_windows_listing_without_selection(wsl_simulator)
     role_vars = {"wsl_ca_trust_windows_certificates": [{"cert_data": "AAAA", "subject": "CN=x"}]}
     result = sim.playbook(role_playbook("wsl_ca_trust", role_vars))
     assert result.rc == 2
-    failure = result.task("Fail when a Windows listing has no selection")
-    assert "wsl_ca_trust_select is empty while certificates come from the Windows store" in failure["msg"]
-    assert result.tasks_named("Import the CA certificates into the distro trust store") == []
+    # Refused on the controller by wsl_ca_import, before its module could run: no module result, nothing written.
+    failure = result.task("Import the CA certificates into the distro trust store")
+    assert failure["failed"] is True
+    assert "select is empty while certificates come from a Windows store listing" in failure["msg"]
+    assert failure["problems"] == [failure["msg"].split("nothing was changed: ", 1)[1]]
+    assert "added" not in failure
+    assert sim.run(["test", "-e", "/usr/local/share/ca-certificates/effective-wsl"]).returncode == 1
+
+
+def test_wsl_ca_trust_warns_when_nothing_is_given(wsl_simulator):
+    sim = wsl_simulator(mode="nat")
+    result = sim.playbook(role_playbook("wsl_ca_trust", {}))
+    assert result.rc == 0, result.output
+    imported = result.task("Import the CA certificates into the distro trust store")
+    assert imported["changed"] is False
+    assert imported["warnings"] == [
+        "No CA certificates given (certificates, windows_certificates and src are empty): nothing to import, the "
+        "trust store was not looked at."
+    ]
+    assert "bundle" not in imported
 
 
 @pytest.mark.parametrize(("mode", "windows_address"), [("nat", "172.24.208.1"), ("mirrored", "127.0.0.1")])

@@ -17,6 +17,7 @@ from unittest.mock import MagicMock
 
 import pytest
 
+from ansible_collections.effective.wsl.plugins.action import wsl_ca_import
 from ansible_collections.effective.wsl.plugins.action.wsl_ca_import import ActionModule
 from ansible_collections.effective.wsl.tests.unit.plugins import ca_factory
 
@@ -250,3 +251,35 @@ def test_a_module_that_crashed_keeps_its_detail(root):
     crashed = {"failed": True, "msg": None, "module_stderr": "/bin/sh: 1: /usr/bin/python3: not found", "rc": 127}
     result = Harness(module_result=crashed).run(certificates=[root.pem])
     assert result["failed"] is True and result["msg"] == "/bin/sh: 1: /usr/bin/python3: not found"
+
+
+def test_a_windows_listing_without_select_is_refused_before_anything_runs(root):
+    harness = Harness()
+    listing = [ca_factory.win_certificate_info_item(root)]
+    for select in (None, {"subject": None, "issuer": [], "thumbprints": None}):
+        result = harness.run(windows_certificates=listing, select=select)
+        assert result["failed"] is True
+        assert result["problems"] == [wsl_ca_import.WHOLE_STORE]
+        assert result["msg"].endswith("nothing was changed: " + wsl_ca_import.WHOLE_STORE)
+    assert harness.module_calls == []
+
+
+def test_a_windows_listing_is_selected_from_and_named_in_problems(root, issuing):
+    harness = Harness()
+    listing = [ca_factory.win_certificate_info_item(item) for item in (root, issuing)]
+    harness.run(windows_certificates=listing, certificates=[issuing.pem], select={"subject": ["*root*"]})
+    assert harness.module_calls[0]["certificates"] == [root.pem]
+    failed = harness.run(windows_certificates=[{"subject": "CN=x"}], select={"subject": ["*"]})
+    assert failed["problems"][0].startswith("windows_certificates[0]: ")
+
+
+@pytest.mark.parametrize("state", ["present", "absent"])
+def test_nothing_given_warns_and_runs_no_module(state):
+    harness = Harness()
+    result = harness.run(state=state, runtime_env=True)
+    nothing = {"changed": False, "added": [], "removed": [], "kept": [], "warnings": [wsl_ca_import.NOTHING_GIVEN]}
+    assert result == nothing
+    assert harness.module_calls == [] and harness.slurped == []
+    # state=exact with nothing is the module's to judge (it refuses unless allow_empty).
+    harness.run(state="exact")
+    assert harness.module_calls[0]["certificates"] == []

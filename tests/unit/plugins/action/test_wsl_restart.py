@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[4]
 
 # Writes its argv and the WSL_* environment it got, then answers in UTF-16LE like inbox wsl.exe (wsl-reference §5.2).
@@ -40,6 +42,7 @@ PLAYBOOK = (
         required: "{{ required }}"
         policy: "{{ policy }}"
         distro: Debian
+        report: "{{ report | default(false) }}"
       register: restart_result"""
     + SUMMARY_TASKS
 )
@@ -127,6 +130,22 @@ def test_never_reports_without_running_and_the_summary_lists_it(tmp_path):
     assert summary["action"] == "defer"
     assert "wsl.exe --shutdown" in summary["msg"]
     assert "Not run because restart policy 'never'." in summary["msg"]
+
+
+@pytest.mark.parametrize(
+    ("policy", "environ", "report", "warned"),
+    [
+        ("never", {}, True, True),
+        ("auto", {"WSL_DISTRO_NAME": "Debian"}, True, True),
+        ("never", {}, False, False),
+        ("auto", {}, True, False),  # run: nothing is left to do, nothing to report
+    ],
+)
+def test_report_returns_a_deferred_or_skipped_restart_as_the_tasks_warning(tmp_path, policy, environ, report, warned):
+    results = run_playbook(tmp_path, {"required": ["distro_terminate"], "policy": policy, "report": report}, environ)
+    restart = results["restart"]
+    assert restart["action"] == {"never": "skip", "auto": "defer" if environ else "run"}[policy]
+    assert restart.get("warnings", []) == ([restart["msg"]] if warned else [])
 
 
 def test_check_mode_deferral_says_nothing_was_changed(tmp_path):
