@@ -211,7 +211,13 @@ class Connection(ConnectionBase):
                 env=self._environment(),
             )
         except OSError as error:
-            raise AnsibleConnectionFailure(f"could not start {argv[0]} through WSL interop: {error}") from None
+            # microsoft/WSL doc/docs/technical-documentation/interop.md: besides [interop] in wsl.conf, the lowest bit
+            # of HKLM\SYSTEM\CurrentControlSet\Services\LxssManager DistributionFlags turns interop off for all users.
+            raise AnsibleConnectionFailure(
+                f"could not start {argv[0]} through WSL interop: {error}. If Windows programs cannot start here, "
+                "interop may be off for every distro (HKLM\\SYSTEM\\CurrentControlSet\\Services\\LxssManager "
+                "DistributionFlags); use a WinRM connection instead"
+            ) from None
         stdout, stderr = process.communicate(in_data)
         return process.returncode, stdout, stderr
 

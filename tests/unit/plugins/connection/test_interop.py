@@ -217,3 +217,9 @@ class TestRefusalsBeforeAnythingRuns:
 
     def test_cwd_must_be_on_a_mounted_drive(self, windows):
         self.refused(windows, "cwd: '/home/x' is not a folder", ansible_wsl_interop_cwd="/home/x")
+
+
+def test_a_program_that_cannot_start_names_the_machine_wide_switch(windows):
+    windows.exe.chmod(0o644)  # exists, but exec fails (as with interop off for every distro: Exec format error)
+    with pytest.raises(AnsibleConnectionFailure, match=r"could not start .*powershell.exe.*LxssManager"):
+        connect().exec_command("Get-Date")
