@@ -53,6 +53,7 @@ class TestSiteWithoutWinrm:
         assert result.stats["windows"]["failures"] == 0 and result.stats["windows"]["unreachable"] == 0
         assert result.task("Add the Windows host to the inventory (WSL interop)")["changed"]
         assert result.task("Add the Windows host to the inventory (WinRM)")["skipped"]
+        assert "{{" not in result.stdout, "no WinRM-only inventory value (ansible_user) leaks untemplated"
 
     def test_host_facts_and_downloads_link(self, site_run):
         sim, result = site_run
