@@ -29,7 +29,7 @@ description:
     (as it does over WinRM). Exit codes above 255 arrive modulo 256 (Linux exit status).
   - See C(docs/interop.md) for how it compares with WinRM.
 author:
-  - effective.wsl contributors
+  - effective.wsl contributors (@effective-wsl)
 options:
   remote_addr:
     description:

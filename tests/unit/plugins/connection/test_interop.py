@@ -75,7 +75,7 @@ def windows(tmp_path, monkeypatch):
         f"{interop.BINFMT_DIR}/WSLInterop": BINFMT,
     }
     win.files = files
-    monkeypatch.setattr(interop, "read_text", lambda path: files.get(path))
+    monkeypatch.setattr(interop, "read_text", files.get)
     monkeypatch.setattr(interop, "is_mount", lambda path: path == f"{win.root}/c")
     monkeypatch.setenv("WSLENV", "USERPROFILE/p")
     return win
