@@ -60,7 +60,7 @@ class TestSiteWithoutWinrm:
         facts = result.task("Gather WSL facts of the Windows host", host="windows")["ansible_facts"]["wsl_host"]
         assert facts["known_folders"]["downloads"] == "C:\\Users\\steff\\Downloads"
         assert facts["elevated"] is False
-        assert result.task("Link the Windows Downloads folder")["changed"]
+        assert result.task("Link Windows folders")["changed"]
         assert sim.run(["readlink", "/root/downloads"], check=True).stdout == "/mnt/c/Users/steff/Downloads\n"
 
     def test_wslconfig_written_through_the_c_drive(self, site_run):
