@@ -8,6 +8,7 @@ the first one wrote, which is what makes an idempotent re-run observable.
 What each module answers:
 - file modules (win_slurp, win_stat, win_copy query/single, community.windows.win_lineinfile) work on an
   in-memory file system kept in the state file (paths compared case-insensitively, like NTFS);
+- effective.wsl.wsl_config_windows reports a file or replaces it when its SHA-256 is still the expected one;
 - win_scheduled_task keeps each task's arguments and reports a change when they differ from the stored ones
   (the comparison the real module makes property by property);
 - win_powershell and win_command report a change the first time a given script/command runs and no change
@@ -163,6 +164,25 @@ class FakeWindows:
             self._write(state, args["dest"], data)
             return {"changed": changed, "dest": args["dest"], "checksum": hashlib.sha1(data).hexdigest()}
         return {"failed": True, "msg": f"bench fakewin: win_copy mode {mode!r} is not simulated"}
+
+    def _module_wsl_config_windows(self, state, args, action):
+        """effective.wsl.wsl_config's Windows half: report the file, or replace it by compare-and-swap."""
+        path = args["path"]
+        data = self._read(state, path)
+        current_sha256 = hashlib.sha256(data).hexdigest() if data is not None else ""
+        report = {
+            "changed": False,
+            "path": path,
+            "exists": data is not None,
+            "sha256": current_sha256,
+            "content": base64.b64encode(data or b"").decode(),
+        }
+        if not args.get("write"):
+            return report
+        if args.get("expected_sha256", "") != current_sha256:
+            return report | {"conflict": True}
+        self._write(state, path, base64.b64decode(args.get("content", "")))
+        return {"changed": True, "path": path, "conflict": False}
 
     def _module_win_lineinfile(self, state, args, action):
         path = args["path"]

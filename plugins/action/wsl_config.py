@@ -25,6 +25,7 @@ from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import
 from ansible_collections.effective.wsl.plugins.modules.wsl_config import ARGUMENT_SPEC as MODULE_SPEC
 from ansible_collections.effective.wsl.plugins.modules.wsl_config import ATTEMPTS, LINUX_DEFAULT_PATH
 from ansible_collections.effective.wsl.plugins.plugin_utils._module_results import failure_detail
+from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action import is_windows_connection
 
 # The module's options without its wire-only ones; settings is checked by validate_settings for a clearer message.
 ARGUMENT_SPEC = {name: spec for name, spec in MODULE_SPEC.items() if not name.startswith("_")} | {
@@ -62,7 +63,7 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-        is_windows = getattr(self._connection._shell, "SHELL_FAMILY", "") == "powershell"
+        is_windows = is_windows_connection(self._connection)
         host_facts = (task_vars.get("ansible_facts") or {}).get("wsl_host") or {}
         path = args["path"] or self._default_path(is_windows, host_facts)
         file_type = args["type"] or infer_file_type(path, is_windows)

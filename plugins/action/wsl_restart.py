@@ -49,6 +49,7 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._restart import (
     summarize,
     windows_wsl_exe,
 )
+from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action import is_windows_connection
 
 RECORDS_FACT = "wsl_restart_records"
 LOCAL_TRANSPORTS = ("local", "ansible.builtin.local")
@@ -184,7 +185,7 @@ class ActionModule(ActionBase):
         )
 
     def _target_context(self, task_vars: dict, windows_host: str | None) -> TargetContext:
-        is_windows = getattr(self._connection._shell, "SHELL_FAMILY", "") == "powershell"
+        is_windows = is_windows_connection(self._connection)
         names = {str(self._connection.transport), str(getattr(self._connection, "_load_name", "") or "")}
         if names & set(LOCAL_TRANSPORTS):
             connection = CONNECTION_LOCAL

@@ -13,6 +13,13 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.effective.wsl.plugins.plugin_utils._interop import elevation_refusal
 
 INTEROP_TRANSPORT = "effective.wsl.interop"
+# The shells that run PowerShell modules: ansible-core 2.21's winrm talks WinRS, whose shell plugin is cmd (a
+# subclass of powershell); psrp, ssh with ansible_shell_type=powershell and interop use powershell.
+WINDOWS_SHELL_FAMILIES = ("powershell", "cmd")
+
+
+def is_windows_connection(connection) -> bool:
+    return getattr(connection._shell, "SHELL_FAMILY", "") in WINDOWS_SHELL_FAMILIES
 
 
 class WindowsStateAction(ActionBase):
@@ -42,7 +49,7 @@ class WindowsStateAction(ActionBase):
         except ValueError as error:
             result.update(failed=True, msg=str(error))  # nothing has reached the host
             return result
-        if getattr(self._connection._shell, "SHELL_FAMILY", "") != "powershell":
+        if not is_windows_connection(self._connection):
             result.update(
                 failed=True,
                 msg=f"{self.module_name} runs on the Windows host (a PowerShell connection such as winrm or psrp), "

@@ -521,6 +521,14 @@ class TestActionPlugin:
         assert result["ansible_facts"]["wsl_host"]["windows_host_address"] == "172.24.208.1"
         assert result["ansible_facts"]["wsl_host"]["policy"] == {}
 
+    def test_winrm_cmd_shell_of_ansible_core_2_21_is_windows(self):
+        # ansible-core 2.21's winrm uses the cmd shell plugin (WinRS); PowerShell modules run through it as before.
+        action = self._action(recorded("win11_nat"), {}, shell_family="cmd")
+        with mock.patch("ansible.plugins.action.ActionBase.run", return_value={}):
+            result = action.run(task_vars={})
+        assert result.get("failed") is not True
+        assert action._execute_module.call_count == 1
+
     def test_module_failure_is_passed_through(self):
         failure = {"failed": True, "msg": "user: 'nobody' is not a known Windows account"}
         action = self._action(failure, {"user": "nobody"})
