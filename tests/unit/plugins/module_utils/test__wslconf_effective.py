@@ -148,3 +148,14 @@ def test_reading_does_not_load_the_editor():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=ENVIRONMENT)
     assert done.stdout.split() == ["/win", "False"]
+
+
+def test_notes_follow_the_source():
+    # WslCoreConfig.cpp:314-322 (memory 0), WslCoreVm.cpp:177, 495-505 (swapFile), WslDistributionConfig.cpp:76-84
+    # (automount.root), WslDistributionConfig.h:74 (logLevel), init.cpp:332-343 (general.guiApplications)
+    assert "default and 0: 50% of host RAM" in lookup_key("wslconfig", "wsl2", "memory").note
+    assert "<VM id>" in lookup_key("wslconfig", "wsl2", "swapFile").note
+    assert "empty means /" in lookup_key("wslconf", "automount", "root").note
+    assert lookup_key("wslconf", "fileServer", "logLevel").default == 4
+    gui = lookup_key("wslconf", "general", "guiApplications")
+    assert gui.default is True and "per distro" in gui.note and "do not set" not in gui.note
