@@ -399,9 +399,8 @@ def parse(text: str, file_type: str) -> Document:
     # .wslconfig: the CRT consumes a BOM (§1.2). wsl.conf: a BOM is just bytes on the first line (§2.1).
     start = 1 if file_type == "wslconfig" and text.startswith("\ufeff") else 0
     reader = _Reader(text, start, crlf_as_lf=file_type == "wslconfig")
-    stop_on_invalid = (
-        file_type == "wslconf"
-    )  # no CFG_SKIP_INVALID_LINES for wsl.conf (init.cpp, WslDistributionConfig.cpp:68)
+    # wsl.conf is parsed without CFG_SKIP_INVALID_LINES (WslDistributionConfig.cpp:68): it stops at an invalid line
+    stop_on_invalid = file_type == "wslconf"
     doc = Document(text=text, file_type=file_type)
     # WSL keeps section and key names in one buffer and remembers only the length of the last valid
     # section name (:478-492, :559, :565-569): a header that breaks after its first letter overwrites

@@ -152,7 +152,7 @@ ansible_facts:
         networking:
           description:
             - C(requested_mode) (from C(.wslconfig)), C(mode) (after policy), C(mode_source)
-              (C(wslconfig), C(policy), C(default) or C(safe_mode)), C(effective_mode) (after the fallbacks:
+              (C(wslconfig), C(policy), C(default) or C(safe_mode)), C(effective_mode) (after the fallbacks
               mirrored to NAT, bridged without C(vmSwitch) to none, consomme without virtio to NAT),
               C(fallback_reasons), C(host_address_loopback), C(nat) (C(vEthernet) adapter and the persisted NAT
               addresses) and C(notes).
