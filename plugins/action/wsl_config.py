@@ -27,10 +27,8 @@ from ansible_collections.effective.wsl.plugins.modules.wsl_config import ATTEMPT
 from ansible_collections.effective.wsl.plugins.plugin_utils._module_results import failure_detail
 from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action import is_windows_connection
 
-# The module's options without its wire-only ones; settings is checked by validate_settings for a clearer message.
-ARGUMENT_SPEC = {name: spec for name, spec in MODULE_SPEC.items() if not name.startswith("_")} | {
-    "settings": {"type": "raw", "required": True}
-}
+# The module's options; settings is checked by validate_settings, for a clearer message.
+ARGUMENT_SPEC = MODULE_SPEC | {"settings": {"type": "raw", "required": True}}
 
 MODULE = "effective.wsl.wsl_config"
 WINDOWS_MODULE = "effective.wsl.wsl_config_windows"
@@ -81,14 +79,15 @@ class ActionModule(ActionBase):
             requested, warnings = validate_settings(args["settings"], file_type, args["unknown_keys"])
         except WslConfError as exc:
             return self._fail(result, str(exc))
-        policy = host_facts.get("policy") if isinstance(host_facts, dict) else None
+        facts_policy = host_facts.get("policy") if isinstance(host_facts, dict) else None
+        policy = args["policy"] if args["policy"] is not None else facts_policy
         policy = policy if isinstance(policy, dict) else None
         module_args = dict(args, path=path, type=file_type)
         if not is_windows:
             if path.startswith("~"):
                 module_args["path"] = self._remote_expand_user(path)
             module_result = self._execute_module(
-                module_name=MODULE, module_args=dict(module_args, _policy=policy), task_vars=task_vars
+                module_name=MODULE, module_args=dict(module_args, policy=policy), task_vars=task_vars
             )
             result.update(module_result)
             result["path"] = path

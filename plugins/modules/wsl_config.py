@@ -95,6 +95,11 @@ options:
         stays. Linux targets only; on a Windows target a reparse point is always refused.
     type: bool
     default: false
+  policy:
+    description:
+      - The values under C(HKLM\Software\Policies\WSL) (name to integer), for the policy warnings.
+      - Defaults to C(ansible_facts.wsl_host.policy) from M(effective.wsl.wsl_host_facts) when that is present.
+    type: dict
   backup:
     description:
       - Keep a copy of the original file when it changes, named C(<path>.<pid>.<YYYYmmdd-HHMMSS>.bak) (no C(:), which
@@ -255,7 +260,7 @@ ARGUMENT_SPEC = {
     "backup": {"type": "bool", "default": False},
     "create": {"type": "bool", "default": True},
     "follow": {"type": "bool", "default": False},
-    "_policy": {"type": "dict"},  # ansible_facts.wsl_host.policy, passed by the action plugin
+    "policy": {"type": "dict"},
 }
 LINUX_DEFAULT_PATH = "/etc/wsl.conf"
 ATTEMPTS = 3  # reads and decisions before giving up on a file that other programs keep changing
@@ -274,7 +279,7 @@ def _decide(path: str, params: dict, requested: list, snapshot):
     if snapshot.data is None and not params["create"]:
         raise Failure(f"{path} does not exist and create=false")
     try:
-        decision = update(snapshot.data, params["type"], requested, params["_policy"])
+        decision = update(snapshot.data, params["type"], requested, params["policy"])
     except WslConfError as error:
         raise Failure(f"{path}: {error}") from None
     return decision
@@ -299,12 +304,12 @@ def edit(module: AnsibleModule) -> tuple[dict, list[str]]:
             except OSError as error:
                 raise Failure(_failure_text(path, "read", error)) from None
             decision = _decide(path, params, requested, snapshot)
-            decided = dict(
-                result,
-                changed=decision.changed,
-                changed_keys=decision.changed_keys,
-                restart_required=decision.restart_required,
-            )
+            decided = {
+                **result,
+                "changed": decision.changed,
+                "changed_keys": decision.changed_keys,
+                "restart_required": decision.restart_required,
+            }
             all_warnings = warnings + decision.warnings
             if module._diff and decision.changed:
                 decided["diff"] = {

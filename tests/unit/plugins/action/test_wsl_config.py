@@ -249,7 +249,7 @@ def test_linux_is_one_module_run_with_every_option_and_the_policy():
                 "backup": False,
                 "create": True,
                 "follow": False,
-                "_policy": {"AllowNetworkingModeUserSetting": 0},
+                "policy": {"AllowNetworkingModeUserSetting": 0},
             },
         )
     ]
@@ -312,3 +312,10 @@ def test_mode_warning_is_returned():
 )
 def test_infer_file_type(path, windows, expected):
     assert infer_file_type(path, windows) == expected
+
+
+def test_an_explicit_policy_wins_over_the_host_facts():
+    facts = {"ansible_facts": {"wsl_host": {"policy": {"AllowNetworkingModeUserSetting": 1}}}}
+    args = {"settings": {"wsl2": {"networkingMode": "mirrored"}}, "policy": {"AllowNetworkingModeUserSetting": 0}}
+    result = Harness(args, slurped(b""), check_mode=True).run(facts)
+    assert any("overridden by policy AllowNetworkingModeUserSetting=0" in w for w in result["warnings"])
