@@ -9,7 +9,6 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 COLLECTIONS := $(CURDIR)/.cache/collections
 SANITY_ROOT := $(CURDIR)/.cache/sanity
-SANITY_TREE := $(SANITY_ROOT)/ansible_collections/effective/wsl
 ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
 
 # The working tree itself is the collection effective.wsl (a symlink under .cache/collections), so
@@ -18,7 +17,14 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(BIN)/python
 export PATH := $(BIN):$(PATH)
 
-.PHONY: test demo lint sanity unit integration molecule build bench clean
+.PHONY: test demo lint sanity unit integration molecule build bench clean matrix
+
+# `make matrix`: the older ansible-core releases that meta/runtime.yml admits and users run, each in its own venv
+# (.cache/matrix/<core>/venv, from tests/matrix/ansible-core-<core>.txt, whose "# python: X.Y" line names the
+# Python). Sanity and unit tests on each; the simulator integration on the oldest. `make test` covers 2.21.
+MATRIX := 2.16 2.19 2.20
+MATRIX_INTEGRATION := 2.16
+matrix_python = $(shell sed -n 's/^# python: *//p' tests/matrix/ansible-core-$(1).txt)
 
 $(VENV)/.installed: requirements-dev.txt
 	rm -rf $(VENV)
@@ -45,13 +51,20 @@ lint: deps
 	$(BIN)/antsibull-changelog lint
 	$(BIN)/ansible-lint --offline --profile production
 
-sanity: deps
+# $(call sanity,VENV_BIN,PYTHON_VERSION,ROOT): ansible-test sanity of the tracked and new (not ignored) files,
+# copied to ROOT/ansible_collections/effective/wsl (ansible-test needs that path; copies keep .venv and .cache out).
+define sanity
 	mkdir -p $(ANSIBLE_TEST_CACHE)
-	for v in 24_2 25_2; do cp tools/get_pip_offline.py $(ANSIBLE_TEST_CACHE)/get_pip_$$v.py; done
-	rm -rf $(SANITY_ROOT) && mkdir -p $(SANITY_TREE)
-	git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - | tar -xf - -C $(SANITY_TREE)
-	cd $(SANITY_TREE) && git init -q && git add -A && \
-		$(BIN)/ansible-test sanity --venv --python $(PYTHON_VERSION) --color no
+	for v in 23_1_2 24_2 25_2; do cp tools/get_pip_offline.py $(ANSIBLE_TEST_CACHE)/get_pip_$$v.py; done
+	rm -rf $(3) && mkdir -p $(3)/ansible_collections/effective/wsl
+	git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - \
+		| tar -xf - -C $(3)/ansible_collections/effective/wsl
+	cd $(3)/ansible_collections/effective/wsl && git init -q && git add -A && \
+		$(1)/ansible-test sanity --venv --python $(2) --color no
+endef
+
+sanity: deps
+	$(call sanity,$(BIN),$(PYTHON_VERSION),$(SANITY_ROOT))
 
 unit: deps
 	$(BIN)/python -m pytest -n 2 --junitxml=tests/output/junit/unit.xml tests/unit
@@ -64,9 +77,11 @@ molecule: deps
 	tests/wslsim/wslsim run --mode nat --cwd $(CURDIR) -- molecule test -s distro_nat
 	tests/wslsim/wslsim run --mode mirrored --cwd $(CURDIR) -- molecule test -s distro_mirrored
 
+# From the tracked files only (an untracked vault.yml or key in the checkout never ships), then the tarball is
+# listed against them (tools/build_collection.py).
 build: deps
 	rm -rf .cache/build && mkdir -p .cache/build
-	$(BIN)/ansible-galaxy collection build --output-path .cache/build
+	$(BIN)/python tools/build_collection.py .cache/build
 	$(BIN)/ansible-galaxy collection install --force -p .cache/build/installed .cache/build/effective-wsl-*.tar.gz
 	$(BIN)/python tools/check_docs.py .cache/build/installed
 
@@ -76,6 +91,24 @@ build: deps
 demo: deps
 	tests/wslsim/wslsim run --mode nat --cwd $(CURDIR) -- \
 		ansible-playbook -i playbooks/inventory playbooks/site.yml --check --diff
+
+matrix: $(addprefix matrix-,$(MATRIX))
+
+.cache/matrix/%/venv/.installed: tests/matrix/ansible-core-%.txt
+	rm -rf $(@D)
+	"$$(tools/find_python $(call matrix_python,$*))" -m venv $(@D)
+	$(@D)/bin/pip install -q -U pip
+	$(@D)/bin/pip install -q -r $<
+	touch $@
+
+# The integration tests start the simulator from the venv that runs pytest, so ansible-playbook, the controller
+# and the target Python are all this leg's.
+matrix-%: deps .cache/matrix/%/venv/.installed
+	$(call sanity,$(CURDIR)/.cache/matrix/$*/venv/bin,$(call matrix_python,$*),$(CURDIR)/.cache/matrix/$*/sanity)
+	.cache/matrix/$*/venv/bin/python -m pytest -n 2 --junitxml=tests/output/junit/unit-$*.xml tests/unit
+	$(if $(filter $*,$(MATRIX_INTEGRATION)),ANSIBLE_PYTHON_INTERPRETER=$(CURDIR)/.cache/matrix/$*/venv/bin/python \
+		PATH=$(CURDIR)/.cache/matrix/$*/venv/bin:$$PATH .cache/matrix/$*/venv/bin/python -m pytest -n 2 \
+		--junitxml=tests/output/junit/integration-$*.xml tests/integration)
 
 bench: deps
 	$(BIN)/python bench/bench.py

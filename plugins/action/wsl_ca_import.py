@@ -88,7 +88,7 @@ class ActionModule(ActionBase):
             to_import, warnings = select_and_validate(
                 certificates,
                 selection,
-                now=datetime.datetime.now(datetime.UTC),
+                now=datetime.datetime.now(datetime.timezone.utc),
                 allow_non_ca=args["allow_non_ca"] or removing,
                 allow_expired=args["allow_expired"] or removing,
             )

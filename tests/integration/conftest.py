@@ -22,6 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "wslsim"))
 
 import wslsim
 
+# The simulator passes the caller's collections path inside; by default this checkout's (make deps).
+os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH", str(Path(__file__).resolve().parents[2] / ".cache" / "collections"))
+
 SIMULATOR_FIXTURES = {"wsl_nat", "wsl_mirrored", "wsl_any_mode", "wsl_simulator", "simulator_available"}
 
 

@@ -129,6 +129,27 @@ def test_playbook_syntax(playbook):
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 
+REQUIRE_SIMULATOR = REPO / "extensions" / "molecule" / "resources" / "require_simulator.yml"
+GUARD_INVENTORY = "[wsl_distros]\nlocalhost ansible_connection=local\n"
+
+
+def test_distro_scenarios_refuse_to_run_outside_the_simulator(tmp_path):
+    """Run here, on this machine: the guard only reads a file and stops before any change."""
+    inventory = tmp_path / "inventory.ini"
+    inventory.write_text(GUARD_INVENTORY)
+    env = {name: value for name, value in ansible_env().items() if name != "WSLSIM"}
+    command = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(REQUIRE_SIMULATOR)]
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=120)
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    assert "Not inside the WSL simulator" in completed.stdout
+
+
+def test_distro_scenarios_run_inside_the_simulator(wsl_nat):
+    result = wsl_nat.playbook(REQUIRE_SIMULATOR, inventory=GUARD_INVENTORY)
+    assert result.rc == 0, result.output
+    assert result.task("Fail outside the WSL simulator")["failed"] is False
+
+
 # ----- roles run for real inside the WSL simulator
 
 WSLCONFIG_INSIDE = "/mnt/c/Users/steff/.wslconfig"
@@ -354,3 +375,16 @@ def test_wsl_host_never_edits_the_connection_users_wslconfig_for_another_user(tm
     assert "wsl_host_user=CORP\\alice: the path of that user's .wslconfig is unknown" in result.stdout
     assert "the connection user's profile is not used instead" in result.stdout
     assert "TASK [effective.wsl.wsl_host : Configure .wslconfig]" not in result.stdout
+
+
+def test_site_from_the_collection_runs_with_an_own_inventory_that_sets_nothing(wsl_simulator):
+    """ansible-playbook -i own-inventory effective.wsl.site: every variable of site.yml has a default."""
+    sim = wsl_simulator(mode="nat")
+    result = sim.playbook(
+        "- name: The example playbook of the collection\n  ansible.builtin.import_playbook: effective.wsl.site\n",
+        inventory="[wsl_distros]\nlocalhost ansible_connection=local\n",
+        check=True,
+    )
+    assert result.rc == 0, result.output
+    assert "wsl_windows_user is empty" in result.task("Report that no Windows host is configured")["msg"]
+    assert result.failed == 0

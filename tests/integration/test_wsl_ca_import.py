@@ -14,12 +14,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import wslsim
 
 from ansible_collections.effective.wsl.tests.unit.plugins import ca_factory
 
 MANAGED_DIR = "/usr/local/share/ca-certificates/effective-wsl"
 BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
-VENV_PYTHON = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "python"
+VENV_PYTHON = wslsim.VENV_PYTHON
 PROFILE_SCRIPT = "/etc/profile.d/effective-wsl-ca.sh"
 
 HTTPS_SERVER = """

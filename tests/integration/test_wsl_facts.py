@@ -183,3 +183,21 @@ def test_rtnetlink_reading_matches_ip(wsl_any_mode):
     links, routes = views["ours"]
     assert any(route["dst"] == "default" and route["gateway"] == wsl_any_mode.gateway for route in routes)
     assert any(link["ifname"] == "eth0" for link in links)
+
+
+def test_module_defaults_of_the_action_group_do_not_reach_wsl_facts(wsl_nat):
+    """group/effective.wsl.wsl holds the modules that share options; wsl_facts has none of them."""
+    result = wsl_nat.playbook(
+        """
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/effective.wsl.wsl:
+      vm_creator_id: "{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}"
+  tasks:
+    - name: Gather WSL facts
+      effective.wsl.wsl_facts:
+"""
+    )
+    assert result.rc == 0, result.output
+    assert result.task("Gather WSL facts")["ansible_facts"]["wsl"]["is_wsl"] is True

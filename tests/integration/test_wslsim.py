@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -401,9 +401,9 @@ def test_nothing_is_left_behind(simulator_available):
     with wslsim.Simulator(mode="mirrored") as sim:
         listener = sim.start_windows_listener(5985)
         daemon = sim.run("setsid sleep 600 >/dev/null 2>&1 < /dev/null & echo $!", check=True).stdout.strip()
-        pids = [sim.distro_pid, sim.peer_pid, listener.process.pid, int(daemon)]
-        assert all(os.path.exists(f"/proc/{pid}") for pid in pids)
-    assert [pid for pid in pids if _running(pid)] == []
+        processes = [_identity(pid) for pid in (sim.distro_pid, sim.peer_pid, listener.process.pid, int(daemon))]
+        assert None not in processes
+    assert [process for process in processes if _running(process)] == []
     assert _host_snapshot() == before
 
 
@@ -483,49 +483,71 @@ def test_failed_command_reports_its_output(wsl_nat):
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_cli_cleans_up_on_interrupt(simulator_available, signum):
+    """Ctrl-C or SIGTERM while the command runs: exit code 130, holders and command gone.
+
+    The command says when it runs (the CLI passes its stdout through), so the signal never lands in the set-up
+    phase by chance. Processes are compared by PID *and* start time: on a busy machine a PID freed by a
+    short-lived process is soon reused by an unrelated one.
+    """
     cli = subprocess.Popen(
-        [str(Path(wslsim.HERE) / "wslsim"), "run", "--", "sleep", "60"],
+        [str(Path(wslsim.HERE) / "wslsim"), "run", "--", "bash", "-c", "echo running; exec sleep 600"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    holders = []
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and len(holders) < 2:
-        time.sleep(0.1)
-        holders = [
-            int(pid)
-            for pid in filter(str.isdigit, os.listdir("/proc"))
-            if _parent(pid) == cli.pid and Path(f"/proc/{pid}/cmdline").read_bytes().endswith(b"sleep\0infinity\0")
-        ]
-    assert len(holders) == 2, "the CLI did not start its namespace holders"
-    commands = []
-    while time.monotonic() < deadline and not commands:
-        time.sleep(0.1)
-        commands = [
-            int(pid)
-            for pid in filter(str.isdigit, os.listdir("/proc"))
-            if _parent(pid) == cli.pid and int(pid) not in holders
-        ]
-    assert len(commands) == 1, "the CLI did not start the command"
-    cli.send_signal(signum)
-    assert cli.wait(timeout=30) == 130
-    assert [pid for pid in [*holders, *commands] if _running(pid)] == []
-
-
-def _parent(pid: str) -> int | None:
     try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
+        # Generous: the set-up takes 1-3 s on an idle machine, much longer on a loaded one.
+        assert _readline(cli, timeout=120) == "running\n", cli.stderr.read() if cli.poll() is not None else ""
+        children = _children(cli.pid)
+        holders = [process for process, cmdline in children if cmdline.endswith(b"sleep\0infinity\0")]
+        commands = [process for process, cmdline in children if process not in holders]
+        assert (len(holders), len(commands)) == (2, 1), children
+        cli.send_signal(signum)
+        assert cli.wait(timeout=120) == 130, cli.stderr.read()
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+            cli.wait()
+    assert [process for process in [*holders, *commands] if _running(process)] == []
+
+
+def _readline(process: subprocess.Popen, timeout: float) -> str:
+    ready, _, _ = select.select([process.stdout], [], [], timeout)
+    return process.stdout.readline() if ready else ""
+
+
+def _stat(pid: int | str) -> list[str] | None:
+    """Fields of /proc/<pid>/stat after the command name: [state, ppid, ...]; None once the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
         return None
 
 
-def _running(pid: int) -> bool:
-    """True while the process exists and is not a zombie (an orphan waits for the host's init to reap it)."""
-    try:
-        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
+def _identity(pid: int) -> tuple[int, int] | None:
+    """(PID, start time): unlike the PID alone, it never names a later process that reuses the PID."""
+    stat = _stat(pid)
+    return (pid, int(stat[19])) if stat else None
+
+
+def _children(parent: int) -> list[tuple[tuple[int, int], bytes]]:
+    """(identity, cmdline) of every child of `parent`; processes that exit meanwhile are left out."""
+    children = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        stat = _stat(pid)
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if stat and int(stat[1]) == parent:
+            children.append(((int(pid), int(stat[19])), cmdline))
+    return children
+
+
+def _running(process: tuple[int, int]) -> bool:
+    """True while that very process exists and is not a zombie (an orphan waits for init to reap it)."""
+    stat = _stat(process[0])
+    return stat is not None and int(stat[19]) == process[1] and stat[0] != "Z"
 
 
 def test_a_checkout_under_tmp_stays_visible_read_only(tmp_path):

@@ -31,9 +31,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
-VENV_BIN = REPO_ROOT / ".venv" / "bin"
-VENV_PYTHON = VENV_BIN / "python"
-COLLECTIONS_PATH = REPO_ROOT / ".cache" / "collections"
+# Inherited from whoever starts the simulator: the Python running it (its venv's bin goes on PATH inside, so
+# ansible-playbook and molecule are that venv's; it is also the pinned interpreter) and ANSIBLE_COLLECTIONS_PATH.
+# `make` runs it from .venv; `make matrix` from a leg's venv; a role consumer from their own venv.
+VENV_PYTHON = Path(sys.executable)
+VENV_BIN = VENV_PYTHON.parent
 SHIMS_DIR = HERE / "shims"
 CALLBACK_DIR = HERE / "callback_plugins"
 
@@ -264,6 +266,9 @@ class Simulator:
         wsl_version: str = "2.6.1",
         windows_elevated: bool = False,
         interop_binfmt: bool = True,
+        python: str | os.PathLike | None = None,
+        collections_path: str | None = None,
+        share: Sequence[str | os.PathLike] = (),
     ):
         if mode not in MODES:
             raise ValueError(f"mode: {mode!r} is not supported; use one of {', '.join(MODES)}")
@@ -285,6 +290,12 @@ class Simulator:
         self.wsl_version = wsl_version
         self.windows_elevated = windows_elevated
         self.interop_binfmt = interop_binfmt
+        self.python = Path(os.path.abspath(python)) if python else VENV_PYTHON
+        self.venv_bin = self.python.parent
+        self.collections_path = (
+            collections_path if collections_path is not None else os.environ.get("ANSIBLE_COLLECTIONS_PATH")
+        )
+        self.share = [os.path.abspath(path) for path in share]
         self.userns = os.geteuid() != 0
         self.distro_pid: int | None = None
         self.peer_pid: int | None = None
@@ -527,8 +538,9 @@ class Simulator:
             "resolv_conf": f"{RESOLV_CONF_HEADER}nameserver {self.nameserver}\n",
             "interop_socket": self.interop_socket if self.interop else None,
             "shims_dir": str(SHIMS_DIR),
-            # The repository (shims, venv, collections) must stay visible even when it lies under /tmp or /run.
-            "keep_visible": [str(REPO_ROOT)],
+            # The simulator's files, the venv, the collections and what the caller shares stay visible (read-only)
+            # even when they lie under /tmp or /run, which are the distro's own tmpfs.
+            "keep_visible": self.visible_paths(),
             "linux_shims": LINUX_SHIMS,
             "windows_shims": WINDOWS_SHIMS,
             "interop": self.interop,
@@ -613,6 +625,26 @@ class Simulator:
 
     # ----- running things
 
+    def visible_paths(self) -> list[str]:
+        """Host directories that stay visible inside even under a private tmpfs (/tmp, /run, ...), read-only."""
+        paths = [str(REPO_ROOT), str(self.venv_bin.parent), *self.share]
+        paths += [entry for entry in (self.collections_path or "").split(os.pathsep) if entry]
+        return [path for path in dict.fromkeys(os.path.abspath(path) for path in paths) if os.path.isdir(path)]
+
+    def hidden_paths(self, arguments: Sequence[str], cwd: str) -> list[str]:
+        """The arguments that name an existing host path which the distro does not see (e.g. under /tmp).
+
+        Absolute paths, --option=/path, and relative paths that exist relative to `cwd` are checked."""
+        hidden = []
+        for argument in arguments:
+            value = argument.split("=", 1)[1] if argument.startswith("-") and "=" in argument else argument
+            if not value or "\n" in value:
+                continue
+            path = os.path.normpath(os.path.join(cwd, value))
+            if os.path.exists(path) and not os.path.exists(self.host_path(path)):
+                hidden.append(value)
+        return hidden
+
     def host_path(self, path_inside: str) -> str:
         """The path under which the host sees `path_inside` of the distro's file system (through /proc/<pid>/root)."""
         if not path_inside.startswith("/"):
@@ -621,7 +653,7 @@ class Simulator:
 
     def environment(self, env: Mapping[str, str | None] | None = None) -> dict[str, str]:
         """The environment of a command in the distro: WSL variables (wsl-reference §3.1), shims first on PATH."""
-        path = f"{SHIM_BIN}:{VENV_BIN}:{BASE_PATH}"
+        path = f"{SHIM_BIN}:{self.venv_bin}:{BASE_PATH}"
         if self.interop:
             # [interop] appendWindowsPath (wsl-reference §2.2): Windows' PATH entries come last.
             drive = f"{self.automount_root}c/Windows"
@@ -636,12 +668,15 @@ class Simulator:
             "TERM": os.environ.get("TERM", "dumb"),
             "HOSTTYPE": "x86_64",
             "WSL_DISTRO_NAME": self.distro_name,
-            "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS_PATH),
-            "ANSIBLE_PYTHON_INTERPRETER": str(VENV_PYTHON),
+            # The marker that tests and molecule scenarios check before they change the distro (not real WSL).
+            "WSLSIM": "1",
+            "ANSIBLE_PYTHON_INTERPRETER": str(self.python),
             "ANSIBLE_NOCOLOR": "1",
             "ANSIBLE_RETRY_FILES_ENABLED": "0",
             "PYTHONDONTWRITEBYTECODE": "1",
         }
+        if self.collections_path:
+            environment["ANSIBLE_COLLECTIONS_PATH"] = self.collections_path
         if self.interop:
             environment["WSL_INTEROP"] = self.interop_socket
         for name, value in (env or {}).items():
@@ -856,13 +891,13 @@ class Simulator:
             inventory_arg = self._visible_inside(Path(inventory), "inventory")
         results_path = self._private_name("results", ".json")
         argv = [
-            str(VENV_BIN / "ansible-playbook"),
+            str(self.venv_bin / "ansible-playbook"),
             "-i",
             inventory_arg,
             "-c",
             "local",
             "-e",
-            json.dumps({"ansible_python_interpreter": str(VENV_PYTHON)}),
+            json.dumps({"ansible_python_interpreter": str(self.python)}),
         ]
         if extra_vars:
             argv += ["-e", json.dumps(dict(extra_vars))]

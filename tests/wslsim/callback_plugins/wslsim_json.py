@@ -13,7 +13,8 @@ name: wslsim_json
 type: aggregate
 short_description: write every task result and the play recap to a JSON file
 description:
-  - Used by the WSL simulator's C(Simulator.playbook()) helper; ansible-core 2.19 has no json callback.
+  - Used by the WSL simulator's C(Simulator.playbook()) helper (ansible-core 2.16 and later; 2.19 has no json
+    callback).
   - The file named by the environment variable E(WSLSIM_RESULTS_FILE) is rewritten after each task result,
     so a run that aborts still leaves the results gathered so far.
 requirements:
@@ -45,20 +46,28 @@ class CallbackModule(CallbackBase):
         self._flush()
 
     def _record(self, result, status):
-        data = dict(result.result)
-        data["warnings"] = [warning.event.msg for warning in result.warnings]
-        data["deprecations"] = [deprecation.event.msg for deprecation in result.deprecations]
+        if hasattr(result, "warnings"):  # ansible-core 2.19 and later: a CallbackTaskResult with structured events
+            data, task, host = dict(result.result), result.task, result.host
+            data["warnings"] = [warning.event.msg for warning in result.warnings]
+            data["deprecations"] = [deprecation.event.msg for deprecation in result.deprecations]
+        else:  # ansible-core 2.16 to 2.18: the result dict holds warnings as strings, deprecations as dicts
+            data, task, host = dict(result._result), result._task, result._host
+            data["warnings"] = [str(warning) for warning in data.get("warnings", [])]
+            data["deprecations"] = [
+                item.get("msg", str(item)) if isinstance(item, dict) else str(item)
+                for item in data.get("deprecations", [])
+            ]
         data["changed"] = bool(data.get("changed", False))
         data["failed"] = status in ("failed", "unreachable") or bool(data.get("failed", False))
         data["skipped"] = status == "skipped"
         self._document["tasks"].append(
             {
                 # The plain task name: ansible-core 2.21 prefixes task_name with the role ("ns.coll.role : name").
-                "task": result.task.name or result.task_name,
-                "action": result.task.action,
-                "host": result.host.get_name(),
+                "task": task.name or result.task_name,
+                "action": task.action,
+                "host": host.get_name(),
                 "status": "changed" if status == "ok" and data["changed"] else status,
-                "ignore_errors": bool(result.task.ignore_errors),
+                "ignore_errors": bool(task.ignore_errors),
                 "result": data,
             }
         )

@@ -49,6 +49,7 @@ class Harness:
         connection = MagicMock()
         connection._shell.tmpdir = None
         action = ActionModule(task, connection, MagicMock(), loader=None, templar=None, shared_loader_obj=None)
+        action._load_name = "effective.wsl.wsl_ca_import"  # set by the plugin loader; 2.16 needs it for errors
         action._execute_module = self._execute_module
         action._remove_tmp_path = lambda path: None
         return action.run(task_vars={})

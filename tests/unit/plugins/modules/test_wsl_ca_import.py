@@ -14,10 +14,10 @@ import threading
 
 import pytest
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.effective.wsl.plugins.modules import wsl_ca_import
 from ansible_collections.effective.wsl.tests.unit.plugins import ca_factory
+from ansible_collections.effective.wsl.tests.unit.plugins.module_args import patch_module_args
 
 DEBIAN_DIR = "usr/local/share/ca-certificates/effective-wsl"
 REDHAT_DIR = "etc/pki/ca-trust/source/anchors"

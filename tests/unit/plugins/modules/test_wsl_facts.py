@@ -10,9 +10,9 @@ import pwd
 
 import pytest
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.effective.wsl.plugins.modules import wsl_facts
+from ansible_collections.effective.wsl.tests.unit.plugins.module_args import patch_module_args
 
 PROC_VERSION = "Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) (gcc (GCC) 11.2.0) #1 SMP\n"
 IP_ADDR = [

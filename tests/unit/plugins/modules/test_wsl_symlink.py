@@ -8,11 +8,15 @@ import stat
 from pathlib import Path
 
 import pytest
-from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
-from ansible.module_utils.testing import patch_module_args
+
+try:
+    from ansible.module_utils import _internal as ansible_internal
+except ImportError:  # ansible-core < 2.19: module warnings always go to the module result
+    ansible_internal = None
 
 from ansible_collections.effective.wsl.plugins.modules import wsl_symlink
+from ansible_collections.effective.wsl.tests.unit.plugins.module_args import patch_module_args
 
 NOBODY = pwd.getpwnam("nobody")
 NOGROUP = grp.getgrgid(NOBODY.pw_gid)
@@ -43,10 +47,12 @@ def machine(tmp_path, monkeypatch):
     machine = Machine(tmp_path)
     monkeypatch.setattr(wsl_symlink, "WSL_CONF_PATH", str(machine.wsl_conf))
     monkeypatch.setattr(wsl_symlink, "PROC_MOUNTS_PATH", str(machine.proc_mounts))
-    monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
+    # A dict since ansible-core 2.19, a list before.
+    monkeypatch.setattr(ansible_warnings, "_global_warnings", type(ansible_warnings._global_warnings)())
     # Run as on a target even when controller code was imported by other tests in this process: otherwise
     # warnings go to the controller's Display instead of the module result.
-    monkeypatch.setattr(ansible_internal, "is_controller", False)
+    if ansible_internal is not None:
+        monkeypatch.setattr(ansible_internal, "is_controller", False)
     monkeypatch.setenv("HOME", str(machine.home))
     monkeypatch.delenv("WSL_DISTRO_NAME", raising=False)
     # The automount root comes from wsl.conf, as on a real distro.
@@ -498,8 +504,9 @@ def test_warns_when_dest_or_project_paths_are_on_windows(machine, capsys):
         str(drvfs / "project"),
         str(machine.mnt / "c" / "Users" / "Steff"),
     ]
-    # ansible-core 2.19 modules report warnings as structured events; the controller prints their msg.
-    messages = [warning["event"]["msg"] for warning in result["warnings"]]
+    # ansible-core 2.19 and later report warnings as structured events (the controller prints their msg),
+    # older releases as plain strings.
+    messages = [warning if isinstance(warning, str) else warning["event"]["msg"] for warning in result["warnings"]]
     assert len(messages) == 4
     assert messages[0].startswith(f"'{link_on_c}' is on the Windows file system: access across")
     assert "git status there can take half a minute" in messages[0]
