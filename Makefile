@@ -94,6 +94,8 @@ demo: deps
 
 matrix: $(addprefix matrix-,$(MATRIX))
 
+# Kept between runs (make would delete it as an intermediate file and rebuild the venv every time).
+.PRECIOUS: .cache/matrix/%/venv/.installed
 .cache/matrix/%/venv/.installed: tests/matrix/ansible-core-%.txt
 	rm -rf $(@D)
 	"$$(tools/find_python $(call matrix_python,$*))" -m venv $(@D)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 from ansible.plugins.action import ActionBase
 
@@ -49,7 +49,7 @@ class ActionModule(ActionBase):
             registered = variables.get(args["result_var"]) if isinstance(variables, Mapping) else None
             results[host] = _plain(registered) if isinstance(registered, Mapping) else None
         try:
-            report = build_report(args["hosts"], results, datetime.now(UTC), args["stale_after_days"])
+            report = build_report(args["hosts"], results, datetime.now(timezone.utc), args["stale_after_days"])
         except ReportError as error:
             result.update(failed=True, msg=str(error))
             return result

@@ -49,7 +49,7 @@ options:
 """
 
 import os
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 from ansible import context
 from ansible.plugins.callback import CallbackBase
@@ -90,7 +90,7 @@ class CallbackModule(CallbackBase):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._started = datetime.now(UTC)
+        self._started = datetime.now(timezone.utc)
         self._checkout = None
         self._failures: list[dict] = []
         self._wsl_facts = None
@@ -148,7 +148,7 @@ class CallbackModule(CallbackBase):
             )
             record = build_record(
                 started=self._started,
-                finished=datetime.now(UTC),
+                finished=datetime.now(timezone.utc),
                 distro=distro,
                 ref=self.get_option("ref"),
                 commit=git_head(self._checkout) if self._checkout else None,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from html import escape
 
 from ansible_collections.effective.wsl.plugins.plugin_utils._pullstatus import parse_timestamp, utc_timestamp
@@ -106,7 +106,7 @@ def host_row(name: str, result: Mapping | None, now: datetime, stale_after: time
         return row | {"state": NEVER_PULLED, "reason": "no pull status in the user's profile"}
 
     distros = pull["distros"]
-    latest = max(distros, key=lambda d: parse_timestamp(d.get("time")) or datetime.min.replace(tzinfo=UTC))
+    latest = max(distros, key=lambda d: parse_timestamp(d.get("time")) or datetime.min.replace(tzinfo=timezone.utc))
     failures = [
         f"{d['distro']}: {f.get('task')}: {f.get('msg')}"
         for d in distros

@@ -41,7 +41,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 from ansible_collections.effective.wsl.plugins.module_utils._winpath import (
     DEFAULT_AUTOMOUNT_ROOT,
@@ -79,7 +79,7 @@ class StatusError(ValueError):
 
 
 def utc_timestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_timestamp(value) -> datetime | None:
@@ -89,7 +89,7 @@ def parse_timestamp(value) -> datetime | None:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def status_file_name(distro: str) -> str:

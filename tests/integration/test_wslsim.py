@@ -512,8 +512,8 @@ def test_cli_cleans_up_on_interrupt(simulator_available, signum):
 
 
 def _readline(process: subprocess.Popen, timeout: float) -> str:
-    ready, _, _ = select.select([process.stdout], [], [], timeout)
-    return process.stdout.readline() if ready else ""
+    readable = select.select([process.stdout], [], [], timeout)[0]
+    return process.stdout.readline() if readable else ""
 
 
 def _stat(pid: int | str) -> list[str] | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 from ansible_collections.effective.wsl.plugins.plugin_utils._pullstatus import build_record, dump_record
 from ansible_collections.effective.wsl.tests.unit.plugins.fakewin_run import REPO, run_playbook, save_fake_state
@@ -30,7 +30,7 @@ STATUS_PATH = "c:\\users\\alice\\appdata\\local\\effective.wsl\\pull\\status-ubu
 
 
 def failed_record() -> bytes:
-    now = datetime.now(UTC)
+    now = datetime.now(timezone.utc)
     record = build_record(
         started=now,
         finished=now,

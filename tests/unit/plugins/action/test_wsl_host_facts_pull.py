@@ -10,7 +10,7 @@ import base64
 import copy
 import json
 import pathlib
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from unittest import mock
 
 from ansible_collections.effective.wsl.plugins.action.wsl_host_facts import ActionModule
@@ -19,8 +19,8 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._pullstatus import b
 FIXTURE = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "wsl_host_facts" / "win11_nat.json"
 FAILURES = [{"host": "localhost", "task": "Configure /etc/wsl.conf", "msg": "boom"}]
 STATUS = build_record(
-    started=datetime(2026, 12, 1, 8, 1, 40, tzinfo=UTC),
-    finished=datetime(2026, 12, 1, 8, 2, 11, tzinfo=UTC),
+    started=datetime(2026, 12, 1, 8, 1, 40, tzinfo=timezone.utc),
+    finished=datetime(2026, 12, 1, 8, 2, 11, tzinfo=timezone.utc),
     distro="Ubuntu",
     ref="v1.4.0",
     commit=None,

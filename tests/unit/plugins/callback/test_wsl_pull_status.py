@@ -116,5 +116,5 @@ def test_check_mode_writes_nothing(tmp_path):
 def test_missing_settings_warn_and_the_run_still_succeeds(tmp_path, environ, message):
     run = pull(tmp_path, **environ)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert message in run.stderr
+    assert message in " ".join(run.stderr.split())  # ansible-core 2.16 wraps warnings at the terminal width
     assert not (tmp_path / "status").exists()

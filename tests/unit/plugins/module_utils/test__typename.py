@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from ansible._internal._datatag._tags import Origin
+
+try:
+    from ansible._internal._datatag._tags import Origin
+except ImportError:  # ansible-core < 2.19: the YAML loader's AnsibleUnicode/AnsibleSequence subclass str and list
+    from ansible.parsing.yaml.objects import AnsibleSequence, AnsibleUnicode
+
+    Origin = None
 
 from ansible_collections.effective.wsl.plugins.module_utils._typename import builtin_type_name
 from ansible_collections.effective.wsl.plugins.module_utils._winpath import WinPathError, to_wsl_path
@@ -17,11 +23,14 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._certs import (
 
 def tagged(value):
     """A value as a playbook hands it to a plugin: wrapped in ansible-core's data-tagging subclass."""
+    if Origin is None:
+        return {str: AnsibleUnicode, list: AnsibleSequence}[type(value)](value)
     return Origin(path="/play.yml", line_num=3).tag(value)
 
 
 def test_tagged_values_have_private_type_names():
-    assert type(tagged("x")).__name__ == "_AnsibleTaggedStr"  # what the old messages showed
+    # What the old messages showed: _AnsibleTaggedStr (2.19 and later), AnsibleUnicode (before).
+    assert type(tagged("x")).__name__ in ("_AnsibleTaggedStr", "AnsibleUnicode")
     assert (builtin_type_name(tagged("x")), builtin_type_name(tagged([1])), builtin_type_name(3)) == (
         "str",
         "list",

@@ -7,7 +7,7 @@ import copy
 import json
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,7 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._pullstatus import (
 )
 from ansible_collections.effective.wsl.plugins.plugin_utils._wslhost import interpret_host_facts
 
-NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "wsl_host_facts"
 RAW = {
     name: json.loads((FIXTURES / f"{name}.json").read_text())["raw"]

@@ -6,7 +6,7 @@ import base64
 import json
 import os
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -24,7 +24,7 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._pullstatus import (
     write_record,
 )
 
-T0 = datetime(2026, 12, 1, 8, 1, 40, tzinfo=UTC)
+T0 = datetime(2026, 12, 1, 8, 1, 40, tzinfo=timezone.utc)
 WSL_FACTS = {
     "is_wsl": True,
     "version": 2,
