@@ -124,9 +124,12 @@ def test_wsl_conf_is_read(wsl_simulator):
     assert facts["interop"]["append_windows_path"] is False
 
 
+# gather_timeout: two facts modules run in parallel, each under an async time limit of gather_timeout (default
+# 10 s); on a loaded 2-core machine ansible.builtin.setup alone can take longer.
 GATHER_PLAYBOOK = """
 - hosts: localhost
   gather_facts: true
+  gather_timeout: 300
   vars:
     ansible_facts_modules:
       - ansible.builtin.setup
