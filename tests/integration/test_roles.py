@@ -386,5 +386,7 @@ def test_site_from_the_collection_runs_with_an_own_inventory_that_sets_nothing(w
         check=True,
     )
     assert result.rc == 0, result.output
-    assert "wsl_windows_user is empty" in result.task("Report that no Windows host is configured")["msg"]
     assert result.failed == 0
+    assert result.task("Choose how to reach the Windows host")["ansible_facts"]["wsl_site_windows_connection"] == (
+        "interop"
+    )
