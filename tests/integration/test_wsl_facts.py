@@ -124,13 +124,14 @@ def test_wsl_conf_is_read(wsl_simulator):
     assert facts["interop"]["append_windows_path"] is False
 
 
-# gather_timeout: two facts modules run in parallel, each under an async time limit of gather_timeout (default
-# 10 s); on a loaded 2-core machine ansible.builtin.setup alone can take longer.
+# ansible_facts_parallel: false. In parallel, ansible-core runs setup through async_wrapper with a time limit of 0,
+# which kills it after the wrapper's first poll step (a few seconds) when it is still running: on a loaded 2-core
+# machine it was ("Timeout exceeded"). One module after the other has no time limit.
 GATHER_PLAYBOOK = """
 - hosts: localhost
   gather_facts: true
-  gather_timeout: 300
   vars:
+    ansible_facts_parallel: false
     ansible_facts_modules:
       - ansible.builtin.setup
       - effective.wsl.wsl_facts
