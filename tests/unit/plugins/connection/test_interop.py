@@ -16,12 +16,14 @@ from io import StringIO
 import pytest
 import yaml
 from ansible import constants as C
-from ansible._internal._powershell import _script
 from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNotFound
-from ansible.executor.powershell.module_manifest import _bootstrap_powershell_script
+from ansible.executor.powershell import module_manifest
 from ansible.playbook.play_context import PlayContext
 
 from ansible_collections.effective.wsl.plugins.connection import interop
+
+# The reference command lines come from ansible-core 2.19+'s PowerShell internals (not in 2.16, see the matrix).
+_script = pytest.importorskip("ansible._internal._powershell._script")
 
 # What the plugin loader does when it loads the plugin: register its documented options under its name.
 C.config.initialize_plugin_configuration_definitions(
@@ -98,7 +100,9 @@ def test_loads_with_the_powershell_shell():
 
 def test_module_payload_reaches_powershell_on_stdin(windows):
     # The command and input ansible-core builds for a pipelined PowerShell module (module_common.py).
-    script, payload = _bootstrap_powershell_script("powershell_mkdtemp.ps1", {"Directory": "%TEMP%", "Name": "t"})
+    script, payload = module_manifest._bootstrap_powershell_script(
+        "powershell_mkdtemp.ps1", {"Directory": "%TEMP%", "Name": "t"}
+    )
     args = _script.get_pwsh_encoded_cmdline(script, override_execution_policy=True)
     connection = connect()
     windows.answer(stdout='{"changed": false}\r\n')

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 
 import pytest
-from ansible._internal._powershell import _script
 from ansible.plugins.loader import shell_loader
 
 from ansible_collections.effective.wsl.plugins.plugin_utils import _interop
+
+# The reference command lines come from ansible-core 2.19+'s PowerShell internals (not in 2.16, see the matrix).
+_script = pytest.importorskip("ansible._internal._powershell._script")
 
 WSL2_PROC_VERSION = "Linux version 6.6.87.2-microsoft-standard-WSL2 (root@buildhost) #1 SMP"
 ENABLED_BINFMT = "enabled\ninterpreter /init\nflags: PF\noffset 0\nmagic 4d5a\n"
