@@ -107,10 +107,10 @@ matrix: $(addprefix matrix-,$(MATRIX))
 # and the target Python are all this leg's.
 matrix-%: deps .cache/matrix/%/venv/.installed
 	$(call sanity,$(CURDIR)/.cache/matrix/$*/venv/bin,$(call matrix_python,$*),$(CURDIR)/.cache/matrix/$*/sanity)
-	.cache/matrix/$*/venv/bin/python -m pytest -n 2 --junitxml=tests/output/junit/unit-$*.xml tests/unit
+	.cache/matrix/$*/venv/bin/python -m pytest -n 2 --junitxml=tests/output/junit-matrix/unit-$*.xml tests/unit
 	$(if $(filter $*,$(MATRIX_INTEGRATION)),ANSIBLE_PYTHON_INTERPRETER=$(CURDIR)/.cache/matrix/$*/venv/bin/python \
 		PATH=$(CURDIR)/.cache/matrix/$*/venv/bin:$$PATH .cache/matrix/$*/venv/bin/python -m pytest -n 2 \
-		--junitxml=tests/output/junit/integration-$*.xml tests/integration)
+		--junitxml=tests/output/junit-matrix/integration-$*.xml tests/integration)
 
 bench: deps
 	$(BIN)/python bench/bench.py
