@@ -13,6 +13,7 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._pulltask import (
     task_arguments,
     validate,
 )
+from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action import is_windows_connection
 
 SCHEDULED_TASK_MODULE = "community.windows.win_scheduled_task"
 
@@ -28,7 +29,7 @@ class ActionModule(ActionBase):
         except PullTaskError as error:
             result.update(failed=True, msg=str(error))  # nothing has reached the host
             return result
-        if not getattr(self._connection._shell, "_IS_WINDOWS", False):  # ansible-core's own test (ActionBase)
+        if not is_windows_connection(self._connection):
             result.update(
                 failed=True,
                 msg=f"effective.wsl.wsl_pull_task registers a Windows scheduled task: it runs on the Windows host "

@@ -1,5 +1,8 @@
 """playbooks/fleet_report.yml end to end against bench/fakewin.py's stand-in Windows hosts (no WinRM is opened).
 
+The hosts use the winrm connection as docs/fleet.md does: from ansible-core 2.21 its shell is cmd, which the
+Windows actions must accept (plugins/plugin_utils/_windows_action.py).
+
 Three hosts: one that has never pulled, one whose profile holds a failed pull record, one that does not answer.
 """
 
@@ -20,11 +23,11 @@ ws-failed ansible_host=192.0.2.12
 ws-gone ansible_host=ws-gone.invalid
 
 [wsl_windows:vars]
-ansible_connection=psrp
+ansible_connection=winrm
 ansible_port=5986
 ansible_user=fleet
 ansible_password=not-used
-ansible_psrp_auth=ntlm
+ansible_winrm_transport=ntlm
 """
 STATUS_PATH = "c:\\users\\alice\\appdata\\local\\effective.wsl\\pull\\status-ubuntu.json"
 

@@ -65,3 +65,14 @@ def test_no_pull_directory_gives_null():
 
 def test_a_module_without_the_read_gives_null():
     assert run_action({})["pull"] is None
+
+
+def test_winrm_cmd_shell_is_a_windows_target():
+    """ansible-core 2.21's winrm connection uses the cmd shell; the Windows actions must not refuse it."""
+    from ansible.plugins.shell.cmd import ShellModule as CmdShell
+    from ansible.plugins.shell.sh import ShellModule as ShShell
+
+    from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action import is_windows_connection
+
+    assert is_windows_connection(mock.MagicMock(_shell=CmdShell())) is True
+    assert is_windows_connection(mock.MagicMock(_shell=ShShell())) is False

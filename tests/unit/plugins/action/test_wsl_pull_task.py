@@ -98,7 +98,7 @@ def test_absent_removes_the_tasks(tmp_path):
 def action(args: dict, windows: bool = True) -> ActionModule:
     task = mock.MagicMock(args=args, async_val=0, check_mode=False, diff=False)
     connection = mock.MagicMock()
-    connection._shell._IS_WINDOWS = windows
+    connection._shell.SHELL_FAMILY = "cmd" if windows else "sh"
     connection.transport = "winrm" if windows else "ssh"
     plugin = ActionModule(task, connection, mock.MagicMock(), loader=None, templar=None, shared_loader_obj=None)
     plugin._execute_module = mock.MagicMock(return_value={"changed": True})
