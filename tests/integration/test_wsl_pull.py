@@ -30,21 +30,25 @@ PLAYBOOK = """---
             appendWindowsPath: false
         wsl_distro_downloads_link: ""
   tasks:
-    # docs/fleet.md adds the Windows host with ansible_connection effective.wsl.interop; the local connection
-    # stands in for it here: what is tested is that ansible-pull's limit lets the added host's play run.
+    # As in docs/fleet.md: the user-level Windows side over WSL interop (the simulator's powershell.exe answers
+    # wsl_host_facts with its constructed report); ansible-pull's limit must name the added host.
     - name: Add this distro's Windows host
       ansible.builtin.add_host:
         name: windows
-        ansible_connection: local
+        ansible_connection: effective.wsl.interop
+        ansible_host: localhost
       changed_when: false
 
 - name: The user's Windows side
   hosts: windows
   gather_facts: false
   tasks:
-    - name: Stand in for the user-level Windows tasks
+    - name: Read the Windows side
+      effective.wsl.wsl_host_facts:
+
+    - name: Say who the Windows side runs as
       ansible.builtin.debug:
-        msg: windows side reached
+        msg: "windows side reached as {{ ansible_facts.wsl_host.user }}"
 """
 
 
@@ -89,7 +93,7 @@ def test_pull_converges_records_status_is_idempotent_and_leaves_the_restart_to_t
 
     first = pull(sim)
     assert first.returncode == 0, first.stdout + first.stderr
-    assert '"msg": "windows side reached"' in first.stdout
+    assert '"msg": "windows side reached as ' in first.stdout, first.stdout
     assert sim.read_file("/etc/wsl.conf") == "[boot]\nsystemd=true\n\n[interop]\nappendWindowsPath=false\n"
     record = json.loads(sim.read_file(STATUS_FILE))
     assert (record["format"], record["version"], record["distro"]) == ("effective.wsl.pull_status", 1, "Ubuntu")
