@@ -7,8 +7,6 @@ import pytest
 try:
     from ansible._internal._datatag._tags import Origin
 except ImportError:  # ansible-core < 2.19: the YAML loader's AnsibleUnicode/AnsibleSequence subclass str and list
-    from ansible.parsing.yaml.objects import AnsibleSequence, AnsibleUnicode
-
     Origin = None
 
 from ansible_collections.effective.wsl.plugins.module_utils._typename import builtin_type_name
@@ -24,6 +22,8 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._certs import (
 def tagged(value):
     """A value as a playbook hands it to a plugin: wrapped in ansible-core's data-tagging subclass."""
     if Origin is None:
+        from ansible.parsing.yaml.objects import AnsibleSequence, AnsibleUnicode
+
         return {str: AnsibleUnicode, list: AnsibleSequence}[type(value)](value)
     return Origin(path="/play.yml", line_num=3).tag(value)
 
