@@ -481,19 +481,27 @@ def test_failed_command_reports_its_output(wsl_nat):
         wsl_nat.run("echo bad thing >&2; exit 3", check=True)
 
 
+@pytest.mark.parametrize("inherited", ["default", "ignored"])
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_cli_cleans_up_on_interrupt(simulator_available, signum):
+def test_cli_cleans_up_on_interrupt(simulator_available, signum, inherited):
     """Ctrl-C or SIGTERM while the command runs: exit code 130, holders and command gone.
 
-    The command says when it runs (the CLI passes its stdout through), so the signal never lands in the set-up
-    phase by chance. Processes are compared by PID *and* start time: on a busy machine a PID freed by a
-    short-lived process is soon reused by an unrelated one.
+    "ignored": started with SIGINT ignored, as a shell starts a background command (`cmd &` without job
+    control ignores SIGINT); the test used to hang then, depending on how pytest itself had been started. The
+    command says when it runs (the CLI passes its stdout through), so the signal never lands in the set-up phase
+    by chance. Processes are compared by PID *and* start time: a busy machine soon reuses a freed PID.
     """
+
+    def inherit():
+        if inherited == "ignored":
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     cli = subprocess.Popen(
         [str(Path(wslsim.HERE) / "wslsim"), "run", "--", "bash", "-c", "echo running; exec sleep 600"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=inherit,
     )
     try:
         # Generous: the set-up takes 1-3 s on an idle machine, much longer on a loaded one.
