@@ -51,7 +51,9 @@ class TestSiteWithoutWinrm:
         _sim, result = site_run
         assert result.rc == 0, result.output
         assert result.stats["windows"]["failures"] == 0 and result.stats["windows"]["unreachable"] == 0
-        assert result.task("Add the Windows host to the inventory (WSL interop)")["changed"]
+        added = result.task("Add the Windows host to the inventory (WSL interop)")
+        assert added["add_host"]["host_vars"]["ansible_connection"] == "effective.wsl.interop"
+        assert added["changed"] is False  # an in-memory inventory entry: a re-run reports no change
         assert result.task("Add the Windows host to the inventory (WinRM)")["skipped"]
         assert "{{" not in result.stdout, "no WinRM-only inventory value (ansible_user) leaks untemplated"
 
@@ -101,7 +103,8 @@ def test_site_check_mode_with_winrm_user_keeps_winrm(wsl_nat):
         check=True,
         args=["--limit", "localhost"],
     )
-    assert result.task("Add the Windows host to the inventory (WinRM)")["changed"], result.output
+    added = result.task("Add the Windows host to the inventory (WinRM)")
+    assert not added["skipped"] and added["add_host"]["host_name"], result.output
     assert result.task("Add the Windows host to the inventory (WSL interop)")["skipped"]
 
 
