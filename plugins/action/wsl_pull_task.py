@@ -13,7 +13,7 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._pulltask import (
     task_arguments,
     validate,
 )
-from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action import is_windows_connection
+from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action import windows_connection_refusal
 
 SCHEDULED_TASK_MODULE = "community.windows.win_scheduled_task"
 
@@ -29,12 +29,11 @@ class ActionModule(ActionBase):
         except PullTaskError as error:
             result.update(failed=True, msg=str(error))  # nothing has reached the host
             return result
-        if not is_windows_connection(self._connection):
-            result.update(
-                failed=True,
-                msg=f"effective.wsl.wsl_pull_task registers a Windows scheduled task: it runs on the Windows host "
-                f"(winrm, psrp or ssh to Windows), not over {self._connection.transport!r}",
-            )
+        refusal = windows_connection_refusal(
+            self._connection, "effective.wsl.wsl_pull_task", "; it registers a Windows scheduled task"
+        )
+        if refusal:
+            result.update(failed=True, msg=refusal)
             return result
         module_args = task_arguments(options)
         module_result = self._execute_module(

@@ -22,6 +22,16 @@ def is_windows_connection(connection) -> bool:
     return getattr(connection._shell, "SHELL_FAMILY", "") in WINDOWS_SHELL_FAMILIES
 
 
+def windows_connection_refusal(connection, module_name: str, hint: str = "") -> str | None:
+    """The failure message of a task that only runs on the Windows host, or None over a Windows connection."""
+    if is_windows_connection(connection):
+        return None
+    return (
+        f"{module_name} runs on the Windows host (a PowerShell connection such as winrm, psrp or "
+        f"effective.wsl.interop), not over {connection.transport!r}{hint}"
+    )
+
+
 class WindowsStateAction(ActionBase):
     _supports_check_mode = True
     _supports_async = False
@@ -49,12 +59,9 @@ class WindowsStateAction(ActionBase):
         except ValueError as error:
             result.update(failed=True, msg=str(error))  # nothing has reached the host
             return result
-        if not is_windows_connection(self._connection):
-            result.update(
-                failed=True,
-                msg=f"{self.module_name} runs on the Windows host (a PowerShell connection such as winrm or psrp), "
-                f"not over {self._connection.transport!r}{self.other_side_hint}",
-            )
+        refusal = windows_connection_refusal(self._connection, self.module_name, self.other_side_hint)
+        if refusal:
+            result.update(failed=True, msg=refusal)
             return result
         if self.needs_elevation and self._connection.transport == INTEROP_TRANSPORT:
             refusal = elevation_refusal(self.module_name, self._connection.session_is_elevated())

@@ -129,5 +129,6 @@ def test_action_refuses_a_linux_target():
     plugin = action({"user": "alice", "state": "absent"}, windows=False)
     with mock.patch("ansible.plugins.action.ActionBase.run", return_value={}):
         result = plugin.run(task_vars={})
-    assert result["failed"] and "not over 'ssh'" in result["msg"]
+    assert result["failed"] and result["msg"].startswith("effective.wsl.wsl_pull_task runs on the Windows host")
+    assert result["msg"].endswith("not over 'ssh'; it registers a Windows scheduled task")
     plugin._execute_module.assert_not_called()
