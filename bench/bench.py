@@ -276,7 +276,7 @@ FACTS_MODULES = {
     "setup": "ansible.builtin.setup",
     "wsl_facts": "effective.wsl.wsl_facts",
 }
-FACTS_ROUNDS = 5
+FACTS_ROUNDS = 15
 
 
 def facts_ratio(samples: dict[str, list[float]]) -> float:
@@ -300,7 +300,7 @@ def module_run_walls(run: Run, action: str) -> list[float]:
 
 
 def wslinfo_shim_wall(sim, repeat: int = 9) -> float:
-    """Median wall time of the simulator's `wslinfo --networking-mode` (a Python script; real WSL's is native)."""
+    """Median wall time of the simulator's `wslinfo --networking-mode` (a shell script; real WSL's is native)."""
     script = (
         "import subprocess, time, statistics\n"
         "walls = []\n"

@@ -11,7 +11,9 @@ document keeps the original text untouched; edits are span replacements, so ever
 not edited survives (comments, unknown keys, odd spacing, BOM, CRLF, lone CR, UTF-16).
 
 Validation and editing live in ``_wslconf_edit``: readers such as ``wsl_facts`` import only this
-file, which keeps their module payload small.
+file, which keeps their module payload small. Its classes are named tuples and plain slotted
+classes, not dataclasses: the file is compiled on every module run, and the dataclass machinery
+cost a third of importing it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import codecs
 import ipaddress
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 FILE_TYPES = ("wslconfig", "wslconf")
 RESTART_FOR_FILE_TYPE = {"wslconfig": "wsl_shutdown", "wslconf": "distro_terminate"}
@@ -32,8 +34,7 @@ VALUE_TYPES = ("bool", "int", "size", "path", "string", "hostname", "enum", "ip"
 NETWORKING_MODES = ("none", "NAT", "bridged", "mirrored", "virtioproxy", "consomme")
 
 
-@dataclass(frozen=True)
-class KeySpec:
+class KeySpec(NamedTuple):
     """One key WSL knows: canonical spelling, value type and default."""
 
     file_type: str
@@ -269,7 +270,6 @@ def _is_alnum(ch: str | None) -> bool:
 _HSPACE = (" ", "\t")  # wsl-reference §1.2: only space and tab are skipped around names and '='
 
 
-@dataclass
 class Entry:
     """One logical line as WSL's parser sees it.
 
@@ -279,20 +279,57 @@ class Entry:
     blanks and the inline comment excluded).
     """
 
-    kind: str  # "section" | "key" | "invalid"
-    line: int  # physical line (1-based, counting LF)
-    start: int
-    end: int
-    name: str = ""  # section name or key name as written
-    section: str | None = None  # for keys: the section WSL files it under; None outside any section
-    value: str | None = None  # processed value (quotes removed, escapes applied, trailing blanks trimmed)
-    value_start: int = 0
-    value_end: int = 0
-    separator: str = "="  # raw text from the end of the key name to the value start
-    message: str = ""
-    warning: str = ""  # invalid lines: the kind of warning WSL prints (invalid_section, invalid_key, ...)
-    wsl_line: int = 0  # the line number WSL prints in its warnings for this entry (its own counter)
-    broken_header: Entry | None = None  # keys: the broken header that sent this key to a section WSL ignores
+    __slots__ = (
+        "broken_header",
+        "end",
+        "kind",
+        "line",
+        "message",
+        "name",
+        "section",
+        "separator",
+        "start",
+        "value",
+        "value_end",
+        "value_start",
+        "warning",
+        "wsl_line",
+    )
+
+    def __init__(
+        self,
+        kind: str,  # "section" | "key" | "invalid"
+        line: int,  # physical line (1-based, counting LF)
+        start: int,
+        end: int,
+        name: str = "",  # section name or key name as written
+        section: str | None = None,  # for keys: the section WSL files it under; None outside any section
+        value: str | None = None,  # processed value (quotes removed, escapes applied, trailing blanks trimmed)
+        value_start: int = 0,
+        value_end: int = 0,
+        separator: str = "=",  # raw text from the end of the key name to the value start
+        message: str = "",
+        warning: str = "",  # invalid lines: the kind of warning WSL prints (invalid_section, invalid_key, ...)
+        wsl_line: int = 0,  # the line number WSL prints in its warnings for this entry (its own counter)
+        broken_header: Entry | None = None,  # keys: the broken header that sent this key to a section WSL ignores
+    ):
+        self.kind = kind
+        self.line = line
+        self.start = start
+        self.end = end
+        self.name = name
+        self.section = section
+        self.value = value
+        self.value_start = value_start
+        self.value_end = value_end
+        self.separator = separator
+        self.message = message
+        self.warning = warning
+        self.wsl_line = wsl_line
+        self.broken_header = broken_header
+
+    def __repr__(self) -> str:
+        return f"Entry({self.kind!r}, line={self.line}, name={self.name!r}, section={self.section!r})"
 
     @property
     def wsl_name(self) -> str:
@@ -305,12 +342,14 @@ class Entry:
         return (self.section or "").replace("\0", "")
 
 
-@dataclass
 class Document:
-    text: str
-    file_type: str
-    entries: list[Entry] = field(default_factory=list)
-    stopped_at: Entry | None = None  # wsl.conf: the invalid line where WSL stops reading (§2.1)
+    __slots__ = ("entries", "file_type", "stopped_at", "text")
+
+    def __init__(self, text: str, file_type: str):
+        self.text = text
+        self.file_type = file_type
+        self.entries: list[Entry] = []
+        self.stopped_at: Entry | None = None  # wsl.conf: the invalid line where WSL stops reading (§2.1)
 
     def render(self) -> str:
         return self.text
@@ -734,15 +773,17 @@ def clean_hostname(name: str) -> str:
     return result[:64].rstrip(".-") or "localhost"
 
 
-@dataclass
 class KeyState:
     """Where a known key stands in a document."""
 
-    spec: KeySpec
-    entries: list[Entry] = field(default_factory=list)  # every occurrence (aliases included), in file order
-    read: Entry | None = None  # the occurrence WSL uses (first one it reaches)
-    accepted: bool = False
-    value: object = None  # typed value WSL uses when accepted
+    __slots__ = ("accepted", "entries", "read", "spec", "value")
+
+    def __init__(self, spec: KeySpec):
+        self.spec = spec
+        self.entries: list[Entry] = []  # every occurrence (aliases included), in file order
+        self.read: Entry | None = None  # the occurrence WSL uses (first one it reaches)
+        self.accepted = False
+        self.value: object = None  # typed value WSL uses when accepted
 
 
 def lookup_entry(file_type: str, entry: Entry) -> KeySpec | None:
@@ -794,8 +835,7 @@ class WslConfError(ValueError):
     """Bad input or a file the engine refuses to edit; the message says what and why."""
 
 
-@dataclass(frozen=True)
-class FileFormat:
+class FileFormat(NamedTuple):
     encoding: str = "utf-8"  # "utf-8", "utf-16-le" or "utf-16-be"
     bom: bool = False
 
