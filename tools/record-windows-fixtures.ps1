@@ -4,8 +4,9 @@
 
 .DESCRIPTION
     Changes nothing: every command below is a Get- cmdlet, a registry read, Get-Command, or wsl.exe --version /
-    --list --verbose. Run it in an elevated PowerShell on a Windows 11 machine with WSL (some Hyper-V firewall reads
-    need elevation; without it they are recorded as errors, which is useful too), then review the files - they
+    --list --verbose. Run it in an elevated PowerShell on a Windows 11 machine with WSL (unverified: which Hyper-V
+    firewall reads need elevation - no Microsoft page says; a read that fails is recorded as an error, which is
+    useful too), then review the files - they
     contain your user and computer names and your distribution names - and contribute the directory as described
     in docs/development.md, "Recording Windows fixtures".
 
@@ -95,6 +96,8 @@ Function Get-RawObject {
 }
 
 Function Invoke-Wsl {
+    # Both encodings are recorded: wsl.exe writes UTF-8 with WSL_UTF8=1, UTF-16LE otherwise (microsoft/WSL
+    # src/windows/common/WslClient.cpp, getenv("WSL_UTF8")).
     param([string]$FileName, [string]$Arguments, [bool]$SetUtfEnv)
     $startInfo = [System.Diagnostics.ProcessStartInfo]::new($FileName, $Arguments)
     $startInfo.UseShellExecute = $false

@@ -24,8 +24,23 @@
       - a local administrator account: -LocalAdministrator, NTLM;
       - an Entra-ID-only machine has no domain account for NTLM or Kerberos: use a local account.
 
-    Sources: windows-facts.md of the effective.wsl project ("WinRM on a workstation"); about_Remote_Troubleshooting
-    and Enable-PSRemoting help (Microsoft Learn).
+    Sources:
+      - Enable-PSRemoting (https://learn.microsoft.com/powershell/module/microsoft.powershell.core/enable-psremoting):
+        it starts WinRM and sets it to Automatic, remoting being on by default only on Windows Server (step 1);
+      - about_Remote_Troubleshooting
+        (https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_remote_troubleshooting),
+        "How to use an IP address in a remote command": Kerberos does not support IP addresses, NTLM is used;
+      - UAC remote restrictions (https://support.microsoft.com/kb/951016): a local administrator account connects
+        with a filtered token unless LocalAccountTokenFilterPolicy=1, a domain account with a full one (step 5);
+      - New-SelfSignedCertificate -TextExtension with 2.5.29.17={text}DNS=...&IPAddress=...
+        (https://learn.microsoft.com/powershell/module/pki/new-selfsignedcertificate) (step 2);
+      - the WSL NAT network names "WSL" and "WSL (Hyper-V firewall)" (microsoft/WSL
+        src/windows/common/WslCoreConfig.cpp, NatNetworkName), each behind a vEthernet (...) adapter (microsoft/WSL#10682);
+      - host firewall rules based on addresses and ports are merged into the Hyper-V firewall (AllowHostPolicyMerge in
+        MicrosoftDocs/windows-powershell-docs docset/winserver2025-ps/netsecurity/Set-NetFirewallHyperVVMSetting.md),
+        whose DefaultOutboundAction for WSL is Allow in the public capture that
+        tests/unit/fixtures/hyperv_firewall/README.md names (step 4).
+      Unverified: that a listener cannot be created before WinRM runs (the service order of step 1 is the safe one).
 
 .PARAMETER LocalAdministrator
     The account Ansible connects with is a local (non built-in) administrator: set LocalAccountTokenFilterPolicy=1.

@@ -17,6 +17,9 @@
 #                         (Enabled: Enable-/Disable-NetFirewallHyperVRule, since Set- lacks -Enabled on some builds)
 # This script reads, compares strings in one loop and writes; it returns raw property values and
 # the action plugin interprets them.
+# Sources: "the help of <cmdlet>" is MicrosoftDocs/windows-powershell-docs
+# docset/winserver2025-ps/netsecurity/<cmdlet>.md; "Learn, Hyper-V firewall" is
+# https://learn.microsoft.com/windows/security/operating-system-security/network-security/windows-firewall/hyper-v-firewall
 
 $spec = @{
     options = @{
@@ -51,7 +54,8 @@ $aliases = $module.Params._aliases
 $setParameterNames = $module.Params._set_parameter_names
 $switchCmdlets = $module.Params._switch_cmdlets
 
-# Output properties of Get-NetFirewallHyperVRule and Get-NetFirewallHyperVProfile (their help, docset/winserver2025-ps/NetSecurity).
+# Properties of the rule and profile objects: the parameters of the help of Get-NetFirewallHyperVRule and
+# New-NetFirewallHyperVProfile, and the real Get-NetFirewallHyperVRule output in tests/unit/fixtures/hyperv_firewall.
 $ruleProperties = @('Name', 'DisplayName', 'Direction', 'Action', 'Enabled', 'Protocol', 'LocalPorts', 'RemotePorts',
     'LocalAddresses', 'RemoteAddresses', 'Profiles', 'VMCreatorId', 'EnforcementStatus', 'PolicyStoreSourceType')
 $profileProperties = @('Name', 'Profile', 'Enabled', 'DefaultInboundAction', 'DefaultOutboundAction',
@@ -69,7 +73,8 @@ Function Get-Entry {
 if ($name.StartsWith('WslCore', [System.StringComparison]::OrdinalIgnoreCase)) {
     $module.FailJson("Refusing to manage the rule '$name': rules named WslCore* belong to WSL itself")
 }
-# The cmdlets exist from Windows 11 22H2 (build 22621.2428) only (Learn, "Hyper-V firewall").
+# The cmdlets exist from Windows 11 22H2 only (Learn, Hyper-V firewall: "Starting in Windows 11, version 22H2").
+# Unverified: the update 22621.2428 the message names (microsoft/WSL#10495 and #11414 name 22621.2359/.2361).
 if (-not (Get-Command -Name 'Get-NetFirewallHyperVRule' -ErrorAction SilentlyContinue)) {
     $module.FailJson('Get-NetFirewallHyperVRule is not available: the Hyper-V firewall needs Windows 11 22H2 build 22621.2428 or later')
 }
@@ -91,7 +96,7 @@ $calls = [System.Collections.ArrayList]::new()
 if ($state -eq 'absent') {
     if ($null -ne $before) {
         $operation = 'remove'
-        # Remove-NetFirewallHyperVRule without -Name removes every rule (its help): -Name is always given.
+        # Remove-NetFirewallHyperVRule without -Name removes every rule (its help, DESCRIPTION): -Name is always given.
         $null = $calls.Add(@{ cmdlet = 'Remove-NetFirewallHyperVRule'; parameters = @{ Name = $name } })
     }
 }
@@ -136,9 +141,9 @@ else {
     }
 }
 
-# Parameter sets differ between builds and docsets (Set-NetFirewallHyperVRule has -Direction/-Action/-Enabled/
-# -Profiles in docset/winserver2025-ps/NetSecurity, none of them on the current Learn page): refuse before
-# changing anything rather than apply half of the request.
+# Parameter sets differ between builds and docsets (-Direction/-Action/-Enabled/-Profiles are in the help of
+# Set-NetFirewallHyperVRule, none of them on https://learn.microsoft.com/powershell/module/netsecurity/set-netfirewallhypervrule):
+# refuse before changing anything rather than apply half of the request.
 $missing = @()
 foreach ($call in $calls) {
     $command = Get-Command -Name $call.cmdlet -ErrorAction SilentlyContinue
@@ -161,6 +166,7 @@ $applied = @()
 try {
     foreach ($call in $calls) {
         $parameters = $call.parameters
+        # -WhatIf is in the SYNTAX of the help of every cmdlet called here (New-, Set-, Remove-, Enable-, Disable-).
         & $call.cmdlet @parameters -WhatIf:$module.CheckMode -ErrorAction Stop | Out-Null
         $applied += $call.cmdlet
     }
@@ -202,7 +208,8 @@ elseif ($operation -ne 'none') {
     }
 }
 
-# The per-profile settings of the rule's VM creator, read from the effective policy; the action plugin
+# The per-profile settings of the rule's VM creator, read from the effective policy (-All -PolicyStore ActiveStore,
+# the GetAll set in the help of Get-NetFirewallHyperVProfile); the action plugin
 # warns when AllowLocalFirewallRules is False there (local rules are then silently not applied).
 $profiles = @()
 $profileReadError = $null

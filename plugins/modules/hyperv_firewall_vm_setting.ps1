@@ -17,6 +17,9 @@
 #             no object (Set- fails with CmdletizationQuery_NotFound_Name when nothing exists for the creator,
 #             real error record in MicrosoftDocs/WSL#1869).
 # Nothing is written in the read phase, and the write phase is never run in check mode.
+# Sources: "the help of <cmdlet>" is MicrosoftDocs/windows-powershell-docs
+# docset/winserver2025-ps/netsecurity/<cmdlet>.md; "Learn, Hyper-V firewall" is
+# https://learn.microsoft.com/windows/security/operating-system-security/network-security/windows-firewall/hyper-v-firewall
 
 $spec = @{
     options = @{
@@ -93,21 +96,23 @@ foreach ($object in $module.Params._objects) {
         $module.FailJson("Unsupported settings object '$($object.noun)'; expected one of $($allowedNouns -join ', ')")
     }
 }
-# The cmdlets exist from Windows 11 22H2 (build 22621.2428) only (Learn, "Hyper-V firewall").
+# The cmdlets exist from Windows 11 22H2 only (Learn, Hyper-V firewall: "Starting in Windows 11, version 22H2").
+# Unverified: the update 22621.2428 the message names (microsoft/WSL#10495 and #11414 name 22621.2359/.2361).
 if (-not (Get-Command -Name 'Get-NetFirewallHyperVVMSetting' -ErrorAction SilentlyContinue)) {
     $module.FailJson('Get-NetFirewallHyperVVMSetting is not available: the Hyper-V firewall needs Windows 11 22H2 build 22621.2428 or later')
 }
 
 if ($module.Params._phase -eq 'read') {
-    # Parameter sets differ between builds (-AllowHostPolicyMerge is missing from Set-NetFirewallHyperVVMSetting's
-    # syntax line, docset/winserver2025-ps/NetSecurity): report what this host's cmdlets take, Python checks it
-    # against every call before the first write.
+    # Parameter sets differ between builds (-AllowHostPolicyMerge is in the PARAMETERS of the help of
+    # Set-NetFirewallHyperVVMSetting but missing from its SYNTAX): report what this host's cmdlets take, Python
+    # checks it against every call before the first write.
     $parameters = @{}
     foreach ($cmdlet in $allowedCmdlets) {
         $command = Get-Command -Name $cmdlet -ErrorAction SilentlyContinue
         $parameters[$cmdlet] = if ($command) { @($command.Parameters.Keys) } else { $null }
     }
-    # Set- is the right call once the creator is registered (Set-/New-NetFirewallHyperVVMSetting help).
+    # Set- is the right call once the creator is registered, New- only before (DESCRIPTION of the help of
+    # Set-NetFirewallHyperVVMSetting and New-NetFirewallHyperVProfile).
     $creators = $null
     $creatorReadError = $null
     try {

@@ -51,9 +51,10 @@ Function Get-RegistryValue {
 }
 
 Function Invoke-RawCommand {
-    # Runs a program and returns stdout as base64 bytes. WSL_UTF8=1 makes wsl.exe write UTF-8; without it
-    # (old builds ignore it) the output is UTF-16LE without BOM: the action plugin decodes either
-    # (windows-facts.md "wsl.exe"; ansible-collections/ansible.windows#481 shows the NUL-padded text).
+    # Runs a program and returns stdout as base64 bytes. WSL_UTF8=1 makes wsl.exe write UTF-8, anything else UTF-16LE
+    # without BOM (microsoft/WSL src/windows/common/WslClient.cpp: getenv("WSL_UTF8") picks _O_U8TEXT or _O_U16TEXT;
+    # inbox WSL predates the variable): the action plugin decodes either (ansible-collections/ansible.windows#481
+    # shows the NUL-padded text).
     param([string]$FileName, [string]$Arguments)
     $startInfo = [System.Diagnostics.ProcessStartInfo]::new($FileName, $Arguments)
     $startInfo.UseShellExecute = $false
@@ -96,6 +97,10 @@ $isCurrentUser = $sid -eq $current.User.Value
 $userHive = "Registry::HKEY_USERS\$sid"
 $lxss = 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Lxss'
 
+# WSL reads the .wslconfig of GetUserProfileDirectoryW for the VM's user (microsoft/WSL src/windows/common/helpers.cpp,
+# GetUserProfilePath). For a user other than the connection's there is no token, so the profile folder comes from
+# ProfileList\<SID>\ProfileImagePath. Unverified: Microsoft documents no ProfileList layout (third-party description:
+# http://precedence.co.uk/wiki/Support-KB-Windows/ProfileStates).
 $profileDir = Invoke-Read -Errors $errors -Name 'profile' -Read {
     $profileKey = "HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList\$sid"
     (Get-ItemProperty -LiteralPath $profileKey -Name ProfileImagePath -ErrorAction Stop).ProfileImagePath
@@ -152,7 +157,9 @@ if ($isCurrentUser) {
     }
 }
 else {
-    # Another user's distributions: wsl.exe cannot list them, their hive is the only source.
+    # Another user's distributions: wsl.exe cannot list them, their hive is the only source. Layout: one subkey per
+    # distribution with DistributionName, BasePath, Version, Flags, and DefaultDistribution on the parent
+    # (microsoft/WSL src/windows/service/exe/DistributionRegistration.h and .cpp).
     $distributions = Invoke-Read -Errors $errors -Name 'distributions' -Read {
         if ($hiveLoaded) {
             $userLxss = "$userHive\Software\Microsoft\Windows\CurrentVersion\Lxss"
@@ -168,6 +175,8 @@ else {
     }
 }
 
+# Lxss\Msi Version is the installed package version WSL itself reads (microsoft/WSL src/windows/common/wslutil.cpp,
+# GetInstalledPackageVersion); without it (inbox WSL) the localised wsl --version output is parsed.
 $wslVersion = Invoke-Read -Errors $errors -Name 'wsl_version' -Read {
     if ($msiKey -and $msiKey.Version) {
         @{ source = 'registry'; version = $msiKey.Version; install_location = $msiKey.InstallLocation }
@@ -180,6 +189,8 @@ $wslVersion = Invoke-Read -Errors $errors -Name 'wsl_version' -Read {
 $hypervFirewallCmdlet = [bool](Get-Command -Name Get-NetFirewallHyperVVMSetting -ErrorAction SilentlyContinue)
 $firewallVmSetting = $null
 if ($hypervFirewallCmdlet) {
+    # The applied settings of WSL's creator, read as Learn, "Hyper-V firewall" shows
+    # (https://learn.microsoft.com/windows/security/operating-system-security/network-security/windows-firewall/hyper-v-firewall).
     $firewallVmSetting = Invoke-Read -Errors $errors -Name 'hyperv_firewall_vm_setting' -Read {
         $setting = Get-NetFirewallHyperVVMSetting -PolicyStore ActiveStore -Name '{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}' -ErrorAction Stop
         @{
@@ -210,13 +221,19 @@ $module.Result.raw = @{
     user = $userName
     sid = $sid
     is_current_user = $isCurrentUser
-    # windows-facts.md "Interop": whether this session runs elevated (an interop session usually does not).
+    # Whether this session runs elevated (WindowsPrincipal.IsInRole,
+    # https://learn.microsoft.com/dotnet/api/system.security.principal.windowsprincipal.isinrole). Over interop the
+    # process is started by the user's wsl.exe or wslhost.exe and has its token (microsoft/WSL
+    # doc/docs/technical-documentation/interop.md), so it is elevated only when WSL was started elevated.
     elevated = ([System.Security.Principal.WindowsPrincipal]$current).IsInRole(
         [System.Security.Principal.WindowsBuiltInRole]::Administrator)
     profile_dir = $profileDir
     wslconfig = $wslconfig
     pull_status = $pullStatus
+    # WSL's policy key and value names: microsoft/WSL src/windows/inc/wslpolicies.h.
     policy = Invoke-Read -Errors $errors -Name 'policy' -Read { Get-RegistryValue -Path 'HKLM:\SOFTWARE\Policies\WSL' }
+    # CurrentBuild and UBR are the values WSL reads for the Windows version (microsoft/WSL
+    # src/windows/common/helpers.cpp, GetWindowsVersion); ProductName and DisplayVersion are only reported.
     os = Invoke-Read -Errors $errors -Name 'os' -Read {
         $version = Get-RegistryValue -Path 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
         @{
@@ -229,12 +246,16 @@ $module.Result.raw = @{
     wsl_exe = $wslExe
     wsl_version = $wslVersion
     distributions = $distributions
+    # WSL's NAT network is named "WSL" or "WSL (Hyper-V firewall)" (microsoft/WSL src/windows/common/WslCoreConfig.cpp,
+    # NatNetworkName); its host adapter is "vEthernet (<network>)" as real listings show (microsoft/WSL#10682).
     adapters = Invoke-Read -Errors $errors -Name 'adapters' -Read {
         $addresses = Get-NetIPAddress -InterfaceAlias 'vEthernet (WSL*' -AddressFamily IPv4 -ErrorAction SilentlyContinue
         foreach ($address in $addresses) {
             @{ interface_alias = $address.InterfaceAlias; ip_address = $address.IPAddress; prefix_length = [int]$address.PrefixLength }
         }
     }
+    # NatGatewayIpAddress and NatNetwork (machine) and NatIpAddress (user) are where WSL persists its NAT addresses
+    # (microsoft/WSL src/windows/common/WslCoreConfig.cpp, c_natGatewayAddress, c_natNetwork, c_natIpAddress).
     nat_machine = Invoke-Read -Errors $errors -Name 'nat_machine' -Read { Get-RegistryValue -Path $lxss }
     nat_user = Invoke-Read -Errors $errors -Name 'nat_user' -Read {
         if ($hiveLoaded) {
@@ -244,12 +265,17 @@ $module.Result.raw = @{
     hyperv_firewall_cmdlets = $hypervFirewallCmdlet
     hyperv_firewall_vm_setting = $firewallVmSetting
     hyperv_firewall_support = $firewallSupport
+    # WSL's own kill switch reads (microsoft/WSL src/windows/common/WslCoreFirewallSupport.cpp, c_mpssvcRegDisableKey;
+    # src/windows/service/exe/WslCoreVm.cpp, DisabledComponents 0xFF turns mirrored into NAT).
     hyperv_firewall_disable = Invoke-Read -Errors $errors -Name 'hyperv_firewall_disable' -Read {
         (Get-RegistryValue -Path 'HKLM:\SYSTEM\CurrentControlSet\Services\MpsSvc\Parameters').HyperVFirewallDisable
     }
     tcpip6_disabled_components = Invoke-Read -Errors $errors -Name 'tcpip6_disabled_components' -Read {
         (Get-RegistryValue -Path 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip6\Parameters').DisabledComponents
     }
+    # {374DE290-123F-4565-9164-39C4925E467B} is FOLDERID_Downloads (https://learn.microsoft.com/windows/win32/shell/knownfolderid).
+    # Unverified: the User Shell Folders value names (the GUID for Downloads, Desktop, Personal for Documents) are not
+    # documented by Microsoft (third-party: https://winreg-kb.readthedocs.io/en/latest/sources/explorer-keys/Shell-folders.html).
     shell_folders = Invoke-Read -Errors $errors -Name 'shell_folders' -Read {
         if ($hiveLoaded) {
             $folders = Get-RegistryValue -Path "$userHive\Software\Microsoft\Windows\CurrentVersion\Explorer\User Shell Folders"
