@@ -15,7 +15,9 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action impo
 
 class ActionModule(WindowsStateAction):
     module_name = "effective.wsl.hyperv_firewall_vm_setting"
-    needs_elevation = True  # wsl-reference §4.1: the Hyper-V firewall cmdlets need an administrator
+    # Unverified: no Microsoft page found says which Hyper-V firewall cmdlets need an administrator; they change
+    # machine-wide firewall policy, so an unelevated interop session is refused before the .ps1 runs.
+    needs_elevation = True
 
     def module_args(self, task_args):
         return build_vm_setting_request(task_args)

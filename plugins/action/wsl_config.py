@@ -34,7 +34,9 @@ MODULE = "effective.wsl.wsl_config"
 WINDOWS_MODULE = "effective.wsl.wsl_config_windows"
 WINDOWS_DEFAULT_PATH = "%USERPROFILE%\\.wslconfig"
 FILE_NAMES = {".wslconfig": "wslconfig", "wsl.conf": "wslconf"}
-# Win32 device names (CON, NUL, COM1, ...) open a device in any folder; \\.\ and \\?\ bypass path parsing.
+# Win32 device names (CON, NUL, COM1, ...) open a device in any folder, also with an extension; \\.\ and \\?\ bypass
+# path parsing (https://learn.microsoft.com/windows/win32/fileio/naming-a-file, "Naming conventions", "Win32 File
+# Namespaces").
 _WINDOWS_DEVICE = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 
 

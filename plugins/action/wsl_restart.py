@@ -264,7 +264,8 @@ class ActionModule(ActionBase):
 
     def _run_wsl_exe(self, record: RestartRecord, target: TargetContext, task_vars: dict) -> dict:
         module = "ansible.windows.win_command" if target.is_windows else "ansible.builtin.command"
-        # wsl-reference §5.2: ask for UTF-8 output; decode_wsl_output still copes with UTF-16LE (inbox WSL).
+        # Ask for UTF-8 output (microsoft/WSL src/windows/common/WslClient.cpp, WSL_UTF8); decode_wsl_output still
+        # copes with UTF-16LE (inbox WSL).
         if not isinstance(self._task.environment, list):
             self._task.environment = [self._task.environment] if self._task.environment else []
         self._task.environment.append(WSL_EXE_ENV_WINDOWS if target.is_windows else WSL_EXE_ENV_LINUX)

@@ -130,7 +130,8 @@ def read_text(path: str) -> str | None:
 
 
 def wsl_conf_settings(text: str | None) -> tuple[str, bool]:
-    """Automount root and ``[interop] enabled`` as WSL reads them from wsl.conf (wsl-reference §2.1, §2.2)."""
+    """Automount root and ``[interop] enabled`` as WSL reads them from wsl.conf (microsoft/WSL
+    src/linux/init/WslDistributionConfig.cpp, with the parser of src/shared/configfile/configfile.cpp)."""
     from ansible_collections.effective.wsl.plugins.module_utils._wslconf import default_value, effective_settings
 
     settings = effective_settings(text or "", "wslconf")

@@ -36,7 +36,8 @@ _PEM_BLOCK_RE = re.compile(
     r"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1-----",
     re.DOTALL,
 )
-# certmgr's "Thumbprint" field, copied from the Details tab, starts with an invisible U+200E.
+# certmgr's "Thumbprint" field, copied from the Details tab, starts with an invisible U+200E (a public report:
+# https://blog.octal.pl/?p=23; unverified in Microsoft's documentation).
 _THUMBPRINT_NOISE_RE = re.compile(r"[\s:\u200e\u200f\ufeff]")
 _THUMBPRINT_RE = re.compile(r"^[0-9A-F]{40}$")
 WIN_CERT_INFO_DER_KEYS = ("raw", "cert_data")
@@ -293,7 +294,9 @@ def parse_text(text: str, origin: str) -> list[Certificate]:
 
 def parse_file_bytes(content: bytes, origin: str) -> list[Certificate]:
     """The bytes of a ``src`` file: PEM (UTF-8 with or without BOM, CRLF, or UTF-16 with BOM as written by
-    PowerShell 5.1 ``Out-File``, wsl-reference §6.2) or raw DER."""
+    PowerShell 5.1 ``Out-File``, whose default encoding is UTF-16LE with BOM:
+    https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_character_encoding)
+    or raw DER."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return parse_pem_text(content.decode("utf-16"), origin)

@@ -22,13 +22,20 @@ import re
 
 from ansible_collections.effective.wsl.plugins.module_utils._typename import builtin_type_name
 
-# wsl-reference §4.1: the VMCreatorId under which WSL registers with the Hyper-V firewall.
+# Sources: "the help of <cmdlet>" is MicrosoftDocs/windows-powershell-docs
+# docset/winserver2025-ps/netsecurity/<cmdlet>.md; "the real capture" is the Get-NetFirewallHyperVRule and
+# Get-NetFirewallHyperVVMSetting output named in tests/unit/fixtures/hyperv_firewall/README.md.
+
+# The VMCreatorId under which WSL registers with the Hyper-V firewall (microsoft/WSL
+# src/windows/common/WslCoreNetworkingSupport.h, c_wslFirewallVmCreatorId; Learn, "Hyper-V firewall").
 WSL_VM_CREATOR_ID = "{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}"
 
-# wsl-reference §4.1: WSL's own rules ("WslCore-…-1-{guid}") must never be managed or deleted.
+# WSL's own rules ("WslCore-…-1-{guid}", microsoft/WSL src/windows/common/WslCoreFirewallSupport.cpp) must never be
+# managed or deleted.
 PROTECTED_RULE_PREFIX = "WslCore"
 
-# wsl-reference §4.2: protocol names the cmdlets accept and print; any other protocol is a number.
+# Protocol names the cmdlets accept (-Protocol in the help of New-NetFirewallHyperVRule: TCP, UDP, ICMPv4, ICMPv6 or
+# 0-255); any other protocol is a number.
 PROTOCOL_NUMBERS = {"tcp": 6, "udp": 17, "icmpv4": 1, "icmpv6": 58}
 PROTOCOL_SPELLING = {6: "TCP", 17: "UDP", 1: "ICMPv4", 58: "ICMPv6"}
 PORT_PROTOCOLS = ("TCP", "UDP")
@@ -36,13 +43,14 @@ PORT_PROTOCOLS = ("TCP", "UDP")
 # (microsoft/WSL src/windows/common/WslCoreFirewallSupport.cpp, MakeDefaultFirewallRuleConfiguration).
 ICMP_PROTOCOLS = ("ICMPv4", "ICMPv6")
 
-# The cmdlets print an unrestricted condition as "Any" (wsl-reference §4.2).
+# The cmdlets print an unrestricted condition as "Any" (the real capture: RemotePorts, LocalAddresses).
 ANY = "Any"
 
 DIRECTIONS = {"inbound": "Inbound", "outbound": "Outbound"}
 RULE_ACTIONS = {"allow": "Allow", "block": "Block"}
 DEFAULT_ACTIONS = {"allow": "Allow", "block": "Block", "not_configured": "NotConfigured"}
-# wsl-reference §4.2: -Profiles is a flags enum; its printed form lists the set flags in this order.
+# -Profiles takes Any, Domain, Private, Public (the help of New-NetFirewallHyperVRule). Unverified: that several
+# profiles print as "Private, Public" in this order (inferred, tests/unit/fixtures/hyperv_firewall/README.md).
 PROFILE_ORDER = ("Domain", "Private", "Public")
 PROFILE_CHOICES = ("any", "domain", "private", "public")
 
@@ -76,7 +84,8 @@ VM_SETTING_PROPERTY_OF_OPTION = {
 PROFILE_PROPERTY_OF_OPTION = {"allow_local_firewall_rules": "AllowLocalFirewallRules"}
 VM_SETTING_OPTIONS = ("vm_creator_id", *VM_SETTING_PROPERTY_OF_OPTION, *PROFILE_PROPERTY_OF_OPTION)
 
-# Properties the .ps1 reads back, per cmdlet noun (wsl-reference §4.2, "Output properties").
+# Properties the .ps1 reads back, per cmdlet noun: the parameters of the help of Set-NetFirewallHyperVVMSetting and
+# New-NetFirewallHyperVProfile, and the real capture.
 VM_SETTING_REPORT = ("Name", *VM_SETTING_PROPERTY_OF_OPTION.values())
 PROFILE_REPORT = (
     "Name",
@@ -138,7 +147,7 @@ def canonical_name(value):
     if value.lower().startswith(PROTECTED_RULE_PREFIX.lower()):
         raise FirewallOptionError(
             f"name: {value!r} starts with {PROTECTED_RULE_PREFIX!r}; rules named {PROTECTED_RULE_PREFIX}* belong to "
-            "WSL itself and are never managed (wsl-reference §4.1)"
+            "WSL itself and are never managed"
         )
     return value
 
@@ -150,7 +159,8 @@ def canonical_text(option, value):
 
 
 def canonical_guid(option, value):
-    """A VMCreatorId as the cmdlets want it: braced and upper-case (wsl-reference §4.2, quoted when passed)."""
+    """A VMCreatorId as the cmdlets want it: braced (the help of -VMCreatorId: "a GUID enclosed in brackets") and
+    upper-case, quoted when passed (unquoted braces are a script block: MicrosoftDocs/WSL#1869)."""
     if not isinstance(value, str) or not _GUID_RE.match(value.strip()):
         raise FirewallOptionError(
             f"{option}: {_describe(value)} is not a GUID; expected 8-4-4-4-12 hex digits, with or without braces, "
@@ -160,7 +170,8 @@ def canonical_guid(option, value):
 
 
 def canonical_bool(option, value):
-    """``Enabled``-like parameters are enums, not booleans: the strings "True"/"False" (wsl-reference §4.2)."""
+    """``Enabled``-like parameters are enums, not booleans: the strings "True"/"False" (the help of
+    Set-NetFirewallHyperVRule, -Enabled: "$true and $false ... are not acceptable values")."""
     if isinstance(value, bool):
         return "True" if value else "False"
     word = str(value).strip().lower() if isinstance(value, (str, int)) else None
@@ -448,7 +459,7 @@ def build_vm_setting_request(args):
 
     ``_objects`` lists each settings object (cmdlet noun + identity parameters), the properties the
     user asked for and the properties to read back. The VM setting is always read; the three
-    per-profile objects carry ``AllowLocalFirewallRules`` (wsl-reference §4.2, Set-/New-NetFirewallHyperVProfile).
+    per-profile objects carry ``AllowLocalFirewallRules`` (the help of New-NetFirewallHyperVProfile).
     """
     args = {key: value for key, value in args.items() if value is not None}
     problems = _Problems()
@@ -474,7 +485,8 @@ def build_vm_setting_request(args):
             "identity": {"Name": vm_creator_id},
             "properties": setting_properties,
             "report": list(VM_SETTING_REPORT),
-            # wsl-reference §4.1: the effective values are those of ActiveStore.
+            # The effective values are those of ActiveStore ("the sum of all policy stores", -PolicyStore in the help
+            # of Get-NetFirewallHyperVProfile; Learn, "Hyper-V firewall").
             "effective_query": {"Name": vm_creator_id, "PolicyStore": "ActiveStore"},
         }
     ]
@@ -484,7 +496,7 @@ def build_vm_setting_request(args):
             "identity": {"Name": vm_creator_id, "Profile": profile},
             "properties": dict(profile_properties),
             "report": list(PROFILE_REPORT),
-            # The documented parameter set with -PolicyStore is -All (wsl-reference §4.2); the
+            # The documented parameter set with -PolicyStore is GetAll (the help of Get-NetFirewallHyperVProfile); the
             # interpretation keeps the entries of this creator and profile.
             "effective_query": {"All": True, "PolicyStore": "ActiveStore"},
         }
@@ -677,7 +689,8 @@ def _without(entry, keys):
     return None if entry is None else {key: value for key, value in entry.items() if key not in keys}
 
 
-# wsl-reference §4.2: what New-NetFirewallHyperVRule uses for a parameter it is not given.
+# What New-NetFirewallHyperVRule uses for a parameter it is not given (the "Default value" of each parameter in its
+# help; "Any" for the unset conditions as the real capture prints them).
 NEW_RULE_DEFAULTS = {
     "Direction": "Inbound",
     "Action": "Allow",

@@ -54,7 +54,8 @@ class InteropRefusal(Exception):
 
 
 def refuse_outside_wsl(proc_version: str | None, env: dict, binfmt_texts: dict[str, str | None]) -> None:
-    """Raise unless this controller runs inside a WSL distro (wsl-reference §3.1)."""
+    """Raise unless this controller runs inside a WSL distro (``detect_wsl``: kernel name, WSL_DISTRO_NAME set by
+    microsoft/WSL src/linux/init/config.cpp, the WSLInterop binfmt entry)."""
     binfmt = next((text for text in binfmt_texts.values() if text), None)
     if not detect_wsl(proc_version, env, binfmt)["is_wsl"]:
         raise InteropRefusal(
@@ -65,7 +66,8 @@ def refuse_outside_wsl(proc_version: str | None, env: dict, binfmt_texts: dict[s
 
 
 def refuse_without_interop(wsl_conf_interop_enabled: bool, binfmt_texts: dict[str, str | None]) -> None:
-    """Raise when interop is off for this distro or not registered in the VM (wsl-reference §2.2, §3.1)."""
+    """Raise when interop is off for this distro or not registered in the VM ([interop] enabled of wsl.conf, the
+    WSLInterop binfmt entry: microsoft/WSL doc/docs/technical-documentation/interop.md)."""
     if not wsl_conf_interop_enabled:
         raise InteropRefusal(
             "WSL interop is turned off for this distro: /etc/wsl.conf sets [interop] enabled=false. Set it to true "
@@ -86,8 +88,8 @@ def refuse_other_host(host: str | None, aliases: list[str], hostname: str | None
     """Raise unless ``host`` names the Windows host of this distro.
 
     Interop reaches exactly one Windows: the one running this distro. Accepted are the loopback names,
-    this distro's host name (WSL's default is the Windows computer name, wsl-reference §2.2
-    ``[network] hostname``) and the names the inventory lists in ``host_aliases``; anything else is
+    this distro's host name (the name the Windows side sends unless ``[network] hostname`` sets one: microsoft/WSL
+    src/linux/init/config.cpp) and the names the inventory lists in ``host_aliases``; anything else is
     another machine that must not silently get this machine's Windows instead.
     """
     accepted = [*LOOPBACK_NAMES, *(name for name in [hostname] if name), *aliases]
@@ -241,7 +243,8 @@ def read_file_script(windows_path: str) -> str:
     )
 
 
-# windows-facts.md "Interop": the elevation of an interop call is the launching process's; read it at run time.
+# The Windows process of an interop call is started by the user's wsl.exe or wslhost.exe (microsoft/WSL
+# doc/docs/technical-documentation/interop.md), so its elevation is theirs; read it at run time.
 ELEVATION_SCRIPT = (
     "([System.Security.Principal.WindowsPrincipal][System.Security.Principal.WindowsIdentity]::GetCurrent())"
     ".IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)\n"

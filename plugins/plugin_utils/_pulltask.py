@@ -5,8 +5,10 @@
 Private to effective.wsl; it may change at any time. Pure functions; the action plugin ``effective.wsl.wsl_pull_task``
 runs the module with what ``task_arguments`` returns.
 
-The task runs as the workstation's user, in their logon session (``interactive_token``: no password is stored,
-it runs only while the user is logged on, which is when their WSL exists), with limited rights. Its one action
+The task runs as the workstation's user, in their logon session (``interactive_token``: "User must already be logged
+on. The task will be run only in an existing interactive session", TASK_LOGON_INTERACTIVE_TOKEN in
+https://learn.microsoft.com/windows/win32/api/taskschd/ne-taskschd-task_logon_type; no password is stored, and that
+session is when their WSL exists), with limited rights. Its one action
 starts Windows PowerShell on the runner script the role puts in ``script_dir``::
 
     powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -WindowStyle Hidden
@@ -14,8 +16,11 @@ starts Windows PowerShell on the runner script the role puts in ``script_dir``::
         -Url https://git.corp.example/wsl/config.git -Ref v1.4.0 -Playbook local.yml -RestartPolicy auto ...
 
 Every value on that line is checked here to need no quoting beyond double quotes around a path: the task's
-argument string is split by the Microsoft C runtime rules (``subprocess.list2cmdline`` produces them), and
-``-File`` hands each piece to the script as a plain string.
+argument string is split by the Microsoft C runtime rules (``subprocess.list2cmdline`` produces them;
+https://learn.microsoft.com/cpp/c-language/parsing-c-command-line-arguments), and ``-File`` hands each piece to the
+script as a plain string (https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_powershell_exe,
+-File). Unverified: that powershell.exe splits its command line exactly as the C runtime does for every input; the
+values allowed here need no escaping under either reading.
 """
 
 from __future__ import annotations
@@ -32,8 +37,10 @@ DEFAULT_TASK_PATH = "\\effective.wsl\\"
 RESTART_POLICIES = ("auto", "never")
 STATES = ("present", "absent")
 
-# WSL distro names: letters, digits, '.', '_' and '-' (wsl --install / --import refuse others).
-_DISTRO = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# WSL distro names: the pattern WSL enforces for a new distro (microsoft/WSL
+# src/windows/service/exe/LxssUserSession.cpp, s_ValidateDistroName: ^[a-zA-Z0-9._-]{1,LX_INIT_DISTRO_NAME_MAX}$,
+# 256 in src/shared/inc/lxinitshared.h).
+_DISTRO = re.compile(r"^[A-Za-z0-9._-]{1,256}$")
 # A git ref (git check-ref-format) without the characters a command line or PowerShell would treat specially.
 _REF = re.compile(r"^(?!-)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/+-]{1,200}(?<![./])$")
 _URL = re.compile(r"^(https://|http://|ssh://|git@|file://)[^\s\"'`$;&|<>^%]+$")
@@ -57,7 +64,8 @@ def _check(name: str, value, pattern: re.Pattern, allowed: str) -> str:
 
 
 def task_name(user: str) -> str:
-    """One task per user: ``wsl_pull-<user>`` with the domain separator as ``_`` (task names cannot hold ``\\``)."""
+    """One task per user: ``wsl_pull-<user>`` with the domain separator as ``_`` (``\\`` separates the Task Scheduler
+    folders of a task's path, the ``path`` option of community.windows.win_scheduled_task)."""
     return "wsl_pull-" + re.sub(r"[\\/:*?\"<>|@]", "_", user)
 
 

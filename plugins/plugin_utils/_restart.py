@@ -7,10 +7,11 @@ Private to effective.wsl; it may change at any time. Pure functions over plain d
 
 A restart is
 - WHAT: ``wsl_shutdown`` stops one Windows user's VM and every distro in it (``.wslconfig`` is read when the VM
-  starts, wsl-reference §1.1); ``distro_terminate`` stops one distro (``/etc/wsl.conf`` is read when it starts);
+  starts, https://learn.microsoft.com/windows/wsl/wsl-config "the 8 second rule"); ``distro_terminate`` stops one
+  distro (``/etc/wsl.conf`` is read when it starts, same page);
 - WHOSE: a Windows host and a Windows user. WSL runs one VM per user SID and ``wsl --shutdown`` /
-  ``wsl --terminate`` act on the CALLER's VM only (microsoft/WSL src/windows/service/exe/LxssUserSessionFactory.cpp;
-  windows-facts.md "WSL is per Windows user"): run as another account they restart that account's VM;
+  ``wsl --terminate`` act on the CALLER's VM only (microsoft/WSL src/windows/service/exe/LxssUserSessionFactory.cpp,
+  FindSessionLockHeld: one session per user SID): run as another account they restart that account's VM;
 - WHY: the file and keys that changed;
 - WHO WOULD BE CUT OFF: the controller (its own VM, or its own distro), or a distro reached over a non-local
   connection (whoever works in it, and this connection).
@@ -61,14 +62,14 @@ OUTCOME_CONNECTION_CLOSED = "connection_closed"
 CONTROLLER_HOST_KEY = "controller"
 CONTROLLER_HOST_LABEL = "this controller's Windows host"
 
-# wsl-reference §5.2: WSL_UTF8=1 makes wsl.exe write UTF-8; from inside WSL the variable only reaches
-# the Windows process when WSLENV names it.
+# WSL_UTF8=1 makes wsl.exe write UTF-8 (microsoft/WSL src/windows/common/WslClient.cpp); from inside WSL the variable
+# only reaches the Windows process when WSLENV names it (src/linux/init/util.cpp, WSLENV_ENV).
 WSL_EXE_ENV_WINDOWS = {"WSL_UTF8": "1"}
 WSL_EXE_ENV_LINUX = {"WSL_UTF8": "1", "WSLENV": "WSL_UTF8"}
 
 # The Store/MSI WSL records its folder here and WSL itself reads it (microsoft/WSL src/windows/common/wslutil.cpp).
 # From session 0 (WinRM, OpenSSH) the System32 stub often fails with "The file cannot be accessed by the system."
-# where this one works: microsoft/WSL#9231, #9620, #7900 (windows-facts.md "wsl.exe").
+# where this one works: microsoft/WSL#9231, #9620, #7900.
 WSL_MSI_KEY = r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Lxss\Msi"
 WSL_MSI_VALUE = "InstallLocation"
 # Inbox WSL has no such key: PATH finds the System32 wsl.exe, the only one there is.
@@ -285,7 +286,7 @@ def requests_from_changes(changes: Iterable[Mapping]) -> tuple[tuple[str, ...], 
 
 
 def controller_in_wsl(proc_version: str | None, environ: Mapping[str, str]) -> bool:
-    """Whether the controller runs in WSL, by the same evidence wsl_facts uses for targets (wsl-reference §3.1)."""
+    """Whether the controller runs in WSL, by the same evidence wsl_facts uses for targets (``detect_wsl``)."""
     return detect_wsl(proc_version, dict(environ))["is_wsl"]
 
 
@@ -309,7 +310,8 @@ def default_gateways_from_proc_net_route(text: str | None) -> frozenset[str]:
 def local_addresses_from_proc(fib_trie: str | None, if_inet6: str | None) -> frozenset[str]:
     """The controller's own addresses: IPv4 ``/32 host LOCAL`` leaves of /proc/net/fib_trie, IPv6 of if_inet6.
 
-    In mirrored mode the distro's interfaces carry the Windows host's addresses (wsl-reference §3.2), so a Windows
+    In mirrored mode the distro's interfaces carry the Windows host's addresses (https://learn.microsoft.com/windows/wsl/networking,
+    "Mirrored mode networking"), so a Windows
     host addressed by its LAN address is recognised as the controller's own.
     """
     found: set[str] = set()
@@ -670,7 +672,7 @@ def _summary_message(pending: list[PendingRestart], ran: list[RestartRecord]) ->
 
 
 def decode_wsl_output(data: bytes | str | None) -> str:
-    """Text of wsl.exe output, whether it came as UTF-8 or as UTF-16LE without BOM (wsl-reference §5.2).
+    """Text of wsl.exe output, whether it came as UTF-8 or as UTF-16LE without BOM (microsoft/WSL WslClient.cpp).
 
     A module that decoded UTF-16LE bytes as UTF-8 hands back text with a NUL after every ASCII
     character; that text is re-read as UTF-16LE. Carriage returns are dropped (CRLF and ``\\r\\r\\n``).

@@ -34,7 +34,10 @@ FEATURE_POLICIES = {
     "AllowDebugShell": "the debug shell",
     "AllowDiskMount": "wsl --mount",
 }
-# wsl-reference §1.3: mirrored mode needs HNS flow steering and Hyper-V firewall v2, i.e. 22621.2428+.
+# Mirrored mode needs HNS flow steering and Hyper-V firewall support, else WSL falls back to NAT (microsoft/WSL
+# src/windows/service/exe/WslCoreVm.cpp). WSL probes these, not the build; unverified: the build that brings them.
+# Maintainers in microsoft/WSL#10495 say a 22H2 update brings them; users there and in #11414 name 22621.2359/.2361;
+# 22621.2428 (October 2023) is kept as the conservative threshold.
 MIRRORED_MIN_BUILD = 22621
 MIRRORED_MIN_UBR = 2428
 MIRRORED_SERVICED_BUILDS = range(22621, 22632)  # 22H2 and 23H2 share servicing: UBR matters there
@@ -47,8 +50,10 @@ WSL_VERSION_FIELDS = ("wsl", "kernel", "wslg", "msrdc", "direct3d", "dxcore", "w
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode Windows text by its BOM, else UTF-16 when it contains NUL bytes, else UTF-8 (cp1252 fallback).
 
-    wsl-reference §1.2: ``.wslconfig`` may carry a UTF-8 or UTF-16LE BOM; §5.2: ``wsl.exe`` writes
-    UTF-16LE without BOM unless ``WSL_UTF8=1`` is honoured.
+    WSL opens ``.wslconfig`` with ``_wfopen(..., "rt,ccs=UTF-8")`` (microsoft/WSL src/windows/common/WslCoreConfig.cpp),
+    which honours a UTF-8 or UTF-16LE BOM (https://learn.microsoft.com/cpp/c-runtime-library/reference/fopen-wfopen,
+    "Unicode support"); ``wsl.exe`` writes UTF-16LE without BOM unless ``WSL_UTF8=1``
+    (src/windows/common/WslClient.cpp).
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
@@ -77,7 +82,7 @@ def decode_base64_text(value: str | None) -> tuple[str, str] | None:
 
 
 def _lines(text: str) -> list[str]:
-    # wsl-reference §5.2: localised messages may end in \r\r\n.
+    # Localised wsl.exe messages have been captured ending in \r\r\n (tailscale/tailscale#3170).
     return [line.replace("\r", "") for line in text.split("\n")]
 
 
@@ -210,7 +215,8 @@ def interpret_distributions(raw: Mapping | None, notes: list[str]) -> list[dict]
 
 
 def policy_overrides(policy: Mapping) -> list[dict]:
-    """Which user settings and features ``HKLM\\Software\\Policies\\WSL`` overrides (wsl-reference §1.1)."""
+    """Which user settings and features ``HKLM\\Software\\Policies\\WSL`` overrides (value names: microsoft/WSL
+    src/windows/inc/wslpolicies.h; their use: src/windows/common/WslCoreConfig.cpp)."""
     overrides = []
     for name, settings in POLICY_KEYS.items():  # the .wslconfig settings each switch overrides when 0
         if _dword(policy.get(name)) == 0:
@@ -241,13 +247,15 @@ def _setting(settings: Mapping, section: str, key: str, default=None):
 
 
 def _networking_setting(settings: Mapping, key: str, default=None):
-    # wsl-reference §1.2: networkingMode, dnsTunneling, firewall and autoProxy are also read from [experimental].
+    # networkingMode, dnsTunneling, firewall and autoProxy are also read from [experimental] (microsoft/WSL
+    # src/windows/common/WslCoreConfig.cpp: "Features that were previously experimental").
     value = _setting(settings, "wsl2", key)
     return _setting(settings, "experimental", key, default) if value is None else value
 
 
 def mirrored_blockers(os_info: dict | None, raw: Mapping, notes: list[str]) -> list[str]:
-    """Reasons why WSL would fall back from mirrored to NAT on this host (wsl-reference §1.3, §4.1)."""
+    """Reasons why WSL would fall back from mirrored to NAT on this host (microsoft/WSL
+    src/windows/service/exe/WslCoreVm.cpp: Hyper-V firewall support, DisabledComponents 0xFF, flow steering)."""
     reasons = []
     if os_info is None or os_info["build"] is None:
         notes.append("the Windows build is unknown: mirrored support was not checked against it")
@@ -371,7 +379,8 @@ def interpret_firewall(settings: Mapping, policy: Mapping, networking: Mapping, 
 
 def interpret_nat(raw: Mapping, firewall_enabled: bool) -> dict:
     adapters = [a for a in _as_list(raw.get("adapters")) if a.get("ip_address")]
-    # wsl-reference §5.1: vEthernet (WSL (Hyper-V firewall)) with firewall=true, vEthernet (WSL) otherwise.
+    # vEthernet (WSL (Hyper-V firewall)) with firewall=true, vEthernet (WSL) otherwise (microsoft/WSL
+    # src/windows/common/WslCoreConfig.cpp, NatNetworkName; both adapters listed in microsoft/WSL#10682).
     expected = "vEthernet (WSL (Hyper-V firewall))" if firewall_enabled else "vEthernet (WSL)"
     adapters.sort(key=lambda a: a.get("interface_alias") != expected)
     adapter = adapters[0] if adapters else None
@@ -390,7 +399,9 @@ def interpret_nat(raw: Mapping, firewall_enabled: bool) -> dict:
 
 
 def windows_host_address(networking: dict, nat: dict, notes: list[str]) -> str | None:
-    """Address at which a distro reaches Windows (wsl-reference §3.2)."""
+    """Address at which a distro reaches Windows: NatGatewayIpAddress in NAT mode (microsoft/WSL
+    src/windows/common/WslCoreConfig.cpp), 127.0.0.1 in mirrored mode (https://learn.microsoft.com/windows/wsl/networking,
+    "Mirrored mode networking"; hostAddressLoopback in WslCoreConfig.cpp)."""
     mode = networking["effective_mode"]
     if mode == "mirrored":
         notes.append(

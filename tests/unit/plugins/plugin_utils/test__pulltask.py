@@ -154,3 +154,11 @@ def test_bad_option_names_key_value_and_what_is_allowed(change, message):
 )
 def test_urls_that_are_allowed(url):
     assert validate(OPTIONS | {"url": url})["url"] == url
+
+
+def test_distro_names_follow_wsl_own_pattern():
+    """WSL accepts ^[a-zA-Z0-9._-]{1,256}$ for a distro name (LxssUserSession.cpp, s_ValidateDistroName)."""
+    assert validate({**OPTIONS, "distros": ["a" * 256, "Ubuntu-24.04_x"]})["distros"] == ["a" * 256, "Ubuntu-24.04_x"]
+    for bad in ("a" * 257, "Ubuntu 24.04", "Ubuntu;rm"):
+        with pytest.raises(PullTaskError, match="distros: "):
+            validate({**OPTIONS, "distros": [bad]})
