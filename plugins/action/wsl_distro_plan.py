@@ -1,11 +1,12 @@
 # Copyright: (c) 2026, effective.wsl maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action plugin for effective.wsl.wsl_distro_plan: the wsl_distro role's facts and every decision that is data.
+"""Action plugin for effective.wsl.wsl_distro_plan: the wsl_distro role's facts, every decision that is data, and
+the links.
 
-One task run instead of a chain of set_fact, debug and fail tasks: gather effective.wsl.wsl_facts (the only
-module run), refuse a target that is not WSL, check that a wsl.conf change could be followed by its restart
-(effective.wsl.wsl_restart with validate, before anything is written), and work out the links to make. Notes
-come back as this task's warnings.
+One task run instead of a chain of set_fact, debug and fail tasks and a loop: gather effective.wsl.wsl_facts,
+refuse a target that is not WSL, check that a wsl.conf change could be followed by its restart
+(effective.wsl.wsl_restart with validate, before anything is written), work out the links and, with make_links,
+make each of them with effective.wsl.wsl_symlink. Notes come back as this task's warnings.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from ansible.plugins.action import ActionBase
 # Imported here, not through the action loader in the worker: the strategy loads this plugin in the main process,
 # so every forked worker inherits wsl_restart and its engine already imported.
 from ansible_collections.effective.wsl.plugins.action.wsl_restart import ActionModule as RestartAction
+from ansible_collections.effective.wsl.plugins.plugin_utils._module_results import failure_detail
 
 DEFAULT_AUTOMOUNT_ROOT = "/mnt/"
+SYMLINK_MODULE = "effective.wsl.wsl_symlink"
 LINK_OPTIONS = ("src", "dest", "state", "force", "require_target", "parents", "owner", "group")
 
 ARGUMENT_SPEC = {
@@ -27,6 +30,7 @@ ARGUMENT_SPEC = {
     "symlinks": {"type": "list", "elements": "dict", "default": []},
     "project_paths": {"type": "list", "elements": "str", "default": []},
     "restart": {"type": "dict"},
+    "make_links": {"type": "bool", "default": False},
 }
 
 NO_DOWNLOADS = (
@@ -116,12 +120,36 @@ class ActionModule(ActionBase):
                 result.update(failed=True, msg=check.get("msg"))
                 return result
             result["restart_check"] = check.get("msg")
-        result.update(
-            automount_root=root,
-            downloads_src=downloads_src,
-            links=plan_links(args["downloads_link"], downloads_src, args["symlinks"], root),
-        )
+        links = plan_links(args["downloads_link"], downloads_src, args["symlinks"], root)
+        result.update(automount_root=root, downloads_src=downloads_src, links=links)
+        if args["make_links"]:
+            self._make_links(result, links, task_vars)
         return result
+
+    def _make_links(self, result: dict, links: list[dict], task_vars: dict) -> None:
+        """effective.wsl.wsl_symlink for each link, as a loop over them would: every link is tried, one result each
+        in link_results, their diffs and warnings lifted to this task's, and the task fails if one link failed."""
+        outcomes, diffs, failures = [], [], []
+        for link in links:
+            outcome = self._execute_module(module_name=SYMLINK_MODULE, module_args=dict(link), task_vars=task_vars)
+            outcomes.append(outcome)
+            if outcome.get("failed"):
+                failures.append(f"{link['dest']}: {failure_detail(outcome)}")
+                continue
+            result["changed"] = result["changed"] or bool(outcome.get("changed"))
+            if outcome.get("diff"):
+                diffs.append(outcome["diff"])
+            if outcome.get("warnings"):
+                result["warnings"] = result.get("warnings", []) + list(outcome["warnings"])
+        result["link_results"] = outcomes
+        if diffs:
+            result["diff"] = diffs
+        if failures:
+            result.update(
+                failed=True,
+                msg=f"effective.wsl.wsl_symlink failed for {len(failures)} of {len(links)} "
+                "links: " + "; ".join(failures),
+            )
 
     @staticmethod
     def _known_folders(task_vars: dict, windows_host: str) -> dict:

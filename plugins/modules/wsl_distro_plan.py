@@ -7,11 +7,12 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: wsl_distro_plan
-short_description: Gather the WSL facts of a distro and plan the work of the wsl_distro role
+short_description: Gather the WSL facts of a distro, plan the work of the wsl_distro role and make its links
 version_added: 0.1.0
 description:
   - The first task of the P(effective.wsl.wsl_distro#role) role; every decision that is data is made here, in one task
-    run, instead of a chain of C(set_fact), C(debug) and C(fail) tasks.
+    run, instead of a chain of C(set_fact), C(debug) and C(fail) tasks, and with O(make_links=true) the links are made
+    in the same task run instead of a loop task.
   - Runs M(effective.wsl.wsl_facts) (unless O(gather=false)) and returns its C(ansible_facts.wsl).
   - Fails when the target is not a WSL distro (C(ansible_facts.wsl.is_wsl) false), naming the host.
   - With O(restart), checks that the C(wsl --terminate <distro>) a C(/etc/wsl.conf) change needs can be planned, by
@@ -22,7 +23,12 @@ description:
     C(C:/Users/<windows_user>/Downloads)) and returns the links to make as M(effective.wsl.wsl_symlink) options.
   - Warns, in this task's result, about each item of O(project_paths) under the automount root, and when a Downloads
     link is asked for but the folder is unknown.
-  - This is an action plugin; the only module it runs on the target is M(effective.wsl.wsl_facts).
+  - With O(make_links=true), after every check passed, runs M(effective.wsl.wsl_symlink) for each planned link, in
+    order, as a loop over RV(links) would - every link is tried, and the task fails, naming each failed link, if one
+    failed. Each link's result is in RV(link_results); their warnings are this task's and, in diff mode, their diffs
+    are this task's (a list, one per link that has one).
+  - This is an action plugin; the modules it runs on the target are M(effective.wsl.wsl_facts) and, with
+    O(make_links=true), M(effective.wsl.wsl_symlink) once per link.
 options:
   gather:
     description:
@@ -60,14 +66,23 @@ options:
       - Keys are options of M(effective.wsl.wsl_restart) - C(distro), C(policy), C(windows_user), C(windows_host);
         empty values are left out.
     type: dict
+  make_links:
+    description:
+      - Also make the planned links with M(effective.wsl.wsl_symlink), one module execution per link, in this task.
+      - V(false) only plans them (RV(links)).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
-    details: Changes nothing in any mode; the facts are gathered in check mode too.
+    details:
+      - The facts are gathered in check mode too; M(effective.wsl.wsl_symlink) runs in check mode and reports what it
+        would change.
   diff_mode:
-    support: none
+    support: full
+    details: With O(make_links=true), the diff of each link that has one.
   platform:
     platforms: posix
     details: Runs against the WSL distro.
@@ -80,22 +95,29 @@ author:
 """
 
 EXAMPLES = r"""
-- name: Gather WSL facts of the distro and plan its links
+- name: Gather WSL facts of the distro and link Windows folders
   effective.wsl.wsl_distro_plan:
     windows_user: steff
     downloads_link: ~/downloads
+    symlinks:
+      - src: 'D:\work'
+        dest: ~/work
     project_paths:
       - "{{ playbook_dir }}"
     restart:
       policy: auto
+    make_links: true
   register: plan
 
-- name: Link Windows folders
-  effective.wsl.wsl_symlink:
-    src: "{{ item.src | default(omit) }}"
-    dest: "{{ item.dest }}"
-    automount_root: "{{ item.automount_root }}"
-  loop: "{{ plan.links }}"
+- name: Only plan, and show the links that would be made
+  effective.wsl.wsl_distro_plan:
+    windows_user: steff
+    downloads_link: ~/downloads
+  register: planned
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ planned.links | map(attribute='dest') | list }}"
 """
 
 RETURN = r"""
@@ -119,6 +141,14 @@ links:
   type: list
   elements: dict
   sample: [{"src": "C:/Users/steff/Downloads", "dest": "~/downloads", "automount_root": "/mnt/"}]
+link_results:
+  description:
+    - The result of M(effective.wsl.wsl_symlink) for each item of RV(links), in the same order (for example C(dest),
+      C(src), C(previous_target), C(changed), C(failed), C(msg)).
+  returned: when make_links is true and the checks passed
+  type: list
+  elements: dict
+  sample: [{"changed": true, "dest": "/home/steff/downloads", "src": "/mnt/c/Users/steff/Downloads"}]
 restart_check:
   description: What M(effective.wsl.wsl_restart) would do after a change, when O(restart) was given.
   returned: success and restart

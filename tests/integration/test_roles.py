@@ -237,10 +237,15 @@ def test_wsl_distro_links_warns_about_windows_paths_and_defers_terminate(wsl_sim
     assert sim.run(["readlink", "/root/downloads"]).stdout.strip() == "/mnt/c/Users/steff/Downloads"
     assert sim.run(["readlink", "/root/documents"]).stdout.strip() == "/mnt/c/Users/steff/Documents"
     # The notes are warnings of the task that found them: one for the project path under /mnt/, none for /root.
-    plan = result.task("Gather WSL facts of the distro and plan its links")
+    plan = result.task("Gather WSL facts of the distro and link Windows folders")
     assert len(plan["warnings"]) == 1, plan
     assert plan["warnings"][0].startswith("/mnt/c/Users/steff/src/app is on the Windows file system (under /mnt/)")
     assert [link["dest"] for link in plan["links"]] == ["~/downloads", "~/documents"]
+    # The same task made the links, one wsl_symlink result each, in the planned order.
+    assert [(link["dest"], link["changed"]) for link in plan["link_results"]] == [
+        ("/root/downloads", True),
+        ("/root/documents", True),
+    ]
     assert "appendWindowsPath" in sim.read_file("/etc/wsl.conf")
     terminate = result.task("Terminate the distro after /etc/wsl.conf changed")
     assert terminate["action"] == "defer"
@@ -259,7 +264,7 @@ def test_wsl_distro_fails_before_writing_when_the_distro_restart_cannot_be_plann
     before = sim.run(["cat", "/etc/wsl.conf"]).stdout
     result = sim.playbook(role_playbook("wsl_distro", role_vars), env={"WSL_DISTRO_NAME": None})
     assert result.rc == 2, result.output
-    plan = result.task("Gather WSL facts of the distro and plan its links")
+    plan = result.task("Gather WSL facts of the distro and link Windows folders")
     assert plan["msg"].startswith("distro: a distro_terminate restart needs the distro name"), plan
     assert result.tasks_named("Configure /etc/wsl.conf") == []
     assert sim.run(["cat", "/etc/wsl.conf"]).stdout == before

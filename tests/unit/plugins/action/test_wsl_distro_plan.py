@@ -15,11 +15,14 @@ WSL_FACTS = {"wsl": {"is_wsl": True, "distro_name": "Debian", "automount": {"roo
 
 
 class Harness:
-    def __init__(self, gathered=None, restart_result=None, hostvars=None):
+    def __init__(self, gathered=None, restart_result=None, hostvars=None, linked=None):
         self.gathered = {"ansible_facts": WSL_FACTS} if gathered is None else gathered
         self.restart_result = restart_result or {"msg": "The restart can be planned: WSL restart deferred ..."}
         self.hostvars = hostvars or {}
+        # wsl_symlink's answer per dest; a dest not given comes back unchanged.
+        self.linked = linked or {}
         self.modules = []
+        self.link_args = []
         self.restart_args = []
 
     def run(self, task_vars=None, **args):
@@ -32,6 +35,9 @@ class Harness:
 
     def _execute_module(self, module_name, module_args, task_vars):
         self.modules.append(module_name)
+        if module_name == "effective.wsl.wsl_symlink":
+            self.link_args.append(module_args)
+            return dict(self.linked.get(module_args["dest"], {"changed": False, "dest": module_args["dest"]}))
         return self.gathered
 
     def _check_restart(self, restart, task_vars):
@@ -111,3 +117,59 @@ def test_the_restart_check_sees_the_gathered_facts_and_its_failure_fails_the_tas
     passed = Harness().run(restart={"policy": "auto"})
     assert passed["restart_check"].startswith("The restart can be planned")
     assert "restart_check" not in Harness().run()
+
+
+def test_make_links_runs_wsl_symlink_for_each_planned_link_after_the_facts():
+    linked = {
+        "~/downloads": {"changed": True, "dest": "/home/dev/downloads", "diff": {"before": "", "after": "x"}},
+        "~/work": {"changed": False, "dest": "/home/dev/work", "warnings": ["~/work is on the Windows file system"]},
+    }
+    harness = Harness(linked=linked)
+    result = harness.run(
+        windows_user="steff",
+        downloads_link="~/downloads",
+        symlinks=[{"src": "D:\\work", "dest": "~/work"}],
+        make_links=True,
+    )
+    assert harness.modules == ["effective.wsl.wsl_facts", "effective.wsl.wsl_symlink", "effective.wsl.wsl_symlink"]
+    # The module options are the planned links, exactly as the role's loop over them passed them.
+    assert harness.link_args == result["links"]
+    assert result["changed"] is True and "failed" not in result
+    assert [outcome["dest"] for outcome in result["link_results"]] == ["/home/dev/downloads", "/home/dev/work"]
+    assert result["diff"] == [{"before": "", "after": "x"}]
+    assert result["warnings"] == ["~/work is on the Windows file system"]
+
+
+def test_make_links_unchanged_links_leave_the_task_unchanged():
+    result = Harness().run(windows_user="steff", downloads_link="~/downloads", make_links=True)
+    assert result["changed"] is False
+    assert "diff" not in result
+    assert result["link_results"] == [{"changed": False, "dest": "~/downloads"}]
+
+
+def test_a_failing_link_fails_the_task_after_every_link_was_tried():
+    harness = Harness(linked={"~/a": {"failed": True, "msg": "~/a exists and is not a symbolic link"}})
+    symlinks = [{"src": "/srv/a", "dest": "~/a"}, {"src": "/srv/b", "dest": "~/b"}]
+    result = harness.run(symlinks=symlinks, make_links=True)
+    assert [args["dest"] for args in harness.link_args] == ["~/a", "~/b"]
+    assert result["failed"] is True
+    assert result["msg"] == (
+        "effective.wsl.wsl_symlink failed for 1 of 2 links: ~/a: ~/a exists and is not a symbolic link"
+    )
+    assert len(result["link_results"]) == 2
+
+
+def test_no_link_is_made_when_the_restart_check_fails_or_the_target_is_not_wsl():
+    refused = Harness(restart_result={"failed": True, "msg": "distro: a distro_terminate restart needs the name"})
+    refused.run(restart={"policy": "auto"}, downloads_link="~/downloads", windows_user="steff", make_links=True)
+    assert refused.link_args == []
+    not_wsl = Harness(gathered={"ansible_facts": {"wsl": {"is_wsl": False}}})
+    not_wsl.run(downloads_link="~/downloads", windows_user="steff", make_links=True)
+    assert not_wsl.link_args == []
+
+
+def test_without_make_links_nothing_is_linked():
+    harness = Harness()
+    result = harness.run(windows_user="steff", downloads_link="~/downloads")
+    assert harness.link_args == []
+    assert "link_results" not in result
