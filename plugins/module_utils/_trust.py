@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Target-side trust-store engine for wsl_ca_import (standard library only: it ships to the distro).
 
-What lives here: the trust-store layout of each distro family (wsl-reference §6.1), family detection
+What lives here: the trust-store layout of each distro family (sources at ``LAYOUTS``), family detection
 from os-release, the names of the files we manage and how we recognise them again, a minimal DER reader
 for the subject of a certificate, the plan (add / remove / keep) for a state, and the runtime
 environment script. File I/O is limited to reading a directory; writing is the module's job.
@@ -53,7 +53,9 @@ class TrustLayout:
         return list(self.update_command)
 
 
-# wsl-reference §6.1 (drop-in directory, update command, resulting bundle per family).
+# Drop-in directory, update command and resulting bundle per family: update-ca-certificates(8) (Debian, Alpine),
+# update-ca-trust(8) (Fedora/RHEL, Arch), the openSUSE ca-certificates README; canonical/cloud-init
+# cloudinit/config/cc_ca_certs.py uses the same mapping.
 LAYOUTS = {
     "debian": TrustLayout(
         family="debian",
@@ -500,7 +502,9 @@ def file_listing(paths: list[str]) -> str:
 
 
 def runtime_env_script(layout: TrustLayout) -> str:
-    """/etc/profile.d script for tools that ignore the system store (wsl-reference §6.3)."""
+    """/etc/profile.d script for tools that ignore the system store: pip-installed requests reads certifi unless
+    REQUESTS_CA_BUNDLE is set (requests docs, "CA Certificates"), Node.js its bundled store plus
+    NODE_EXTRA_CA_CERTS (Node.js docs, cli.md)."""
     return (
         f"{MANAGED_MARKER}: do not edit.\n"
         "# pip-installed requests (certifi) and Node.js read their own CA lists, not the system store;\n"

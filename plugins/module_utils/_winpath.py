@@ -5,7 +5,7 @@
 This module is private to effective.wsl and may change at any time. It is pure (no file system
 access) and needs only the standard library, because it ships to the distro with the modules.
 
-Rules (wsl-reference §2.2 and §3.4):
+Rules (microsoft/WSL src/linux/init/wslpath.cpp, and automount.root in src/linux/init/WslDistributionConfig.cpp):
 
 - A drive path ``C:\\Users\\x`` lives under the automount root: ``/mnt/c/Users/x`` (drive letter
   lower-cased). The root defaults to ``/mnt/`` and always ends with ``/`` (WSL adds it).
@@ -46,7 +46,8 @@ class WinPathError(ValueError):
 def normalize_automount_root(root: str) -> str:
     """Return the automount root the way WSL uses it: absolute, normalised, ending with ``/``.
 
-    wsl-reference §2.2: ``[automount] root`` gets a trailing ``/`` when it has none.
+    ``[automount] root`` gets a trailing ``/`` when it has none (microsoft/WSL src/linux/init/WslDistributionConfig.cpp,
+    DrvFsPrefix).
     """
     if not isinstance(root, str) or not root.strip():
         raise WinPathError(f"automount root must be an absolute Linux path such as '/mnt/', got {root!r}")

@@ -6,7 +6,7 @@ PRIVATE to the effective.wsl collection: the API may change at any time. Pure fu
 plain data, standard library only (this file ships to targets).
 
 The scanner follows WSL's own parser (``src/shared/configfile/configfile.cpp``) character by
-character, so "what WSL will read" is computed, not guessed (wsl-reference §1.2, §2.1). The
+character, so "what WSL will read" is computed, not guessed (microsoft/WSL src/shared/configfile/configfile.cpp). The
 document keeps the original text untouched; edits are span replacements, so every byte that is
 not edited survives (comments, unknown keys, odd spacing, BOM, CRLF, lone CR, UTF-16).
 
@@ -27,7 +27,8 @@ FILE_TYPES = ("wslconfig", "wslconf")
 RESTART_FOR_FILE_TYPE = {"wslconfig": "wsl_shutdown", "wslconf": "distro_terminate"}
 
 # --------------------------------------------------------------------------------------------
-# Schema (wsl-reference §1.3, §1.4, §1.5, §2.2)
+# Schema (microsoft/WSL src/windows/common/WslCoreConfig.{h,cpp} for .wslconfig,
+# src/linux/init/WslDistributionConfig.{h,cpp} for wsl.conf)
 # --------------------------------------------------------------------------------------------
 
 VALUE_TYPES = ("bool", "int", "size", "path", "string", "hostname", "enum", "ip", "port-list", "mac")
@@ -267,7 +268,7 @@ def _is_alnum(ch: str | None) -> bool:
     return _is_alpha(ch) or (ch is not None and "0" <= ch <= "9")
 
 
-_HSPACE = (" ", "\t")  # wsl-reference §1.2: only space and tab are skipped around names and '='
+_HSPACE = (" ", "\t")  # only space and tab are skipped around names and '=' (configfile.cpp)
 
 
 class Entry:
@@ -678,7 +679,7 @@ def wsl_parse_value(spec: KeySpec, raw: str) -> tuple[bool, object, str]:
     """Interpret a processed value like WSL: (accepted, typed value, reason when rejected)."""
     kind = spec.type
     if kind == "bool":
-        # wsl-reference §1.2: only true/false (any case) and 1/0
+        # only true/false (any case) and 1/0 (microsoft/WSL src/shared/configfile/configfile.cpp)
         if raw in ("1", "0"):
             return True, raw == "1", ""
         if raw.lower() in ("true", "false"):
@@ -817,7 +818,8 @@ def effective_settings(text: str, file_type: str) -> dict[str, dict[str, object]
 
     First occurrence wins (even when its value is rejected), legacy [experimental] aliases map to
     their [wsl2] key, unknown keys and rejected values are left out (WSL keeps its default), and
-    for wsl.conf nothing after the first invalid line is read (wsl-reference §1.2, §2.1).
+    for wsl.conf nothing after the first invalid line is read (WslDistributionConfig.cpp parses it without
+    CFG_SKIP_INVALID_LINES; configfile.cpp).
     """
     result: dict[str, dict[str, object]] = {}
     for state in key_states(parse(text, file_type)).values():

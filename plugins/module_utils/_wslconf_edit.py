@@ -230,10 +230,12 @@ def _port_list_input(label: str, value: object) -> list[int]:
     ports: list[int] = []
     for item in items:
         if isinstance(item, str) and re.fullmatch(r"\s*\d+\s*-\s*\d+\s*", item):
+            # WSL reads each comma-separated item with std::stoi, which stops at the '-' (microsoft/WSL
+            # src/windows/common/WslCoreConfig.cpp, parseIgnoredPorts).
             raise _bad(
                 label,
                 item,
-                "is a range; WSL does not support ranges and would read only the first port (wsl-reference §1.4)",
+                "is a range; WSL does not support ranges and would read only the first port",
                 "list every port, e.g. 3000,3001,3002",
             )
         if isinstance(item, str) and item.strip().isdigit():
@@ -570,7 +572,7 @@ class Diagnostic:
 
 
 def diagnose(doc: Document) -> list[str]:
-    """Warnings about what WSL will ignore in ``doc`` (wsl-reference §1.2, §2.1)."""
+    """Warnings about what WSL will ignore in ``doc`` (microsoft/WSL src/shared/configfile/configfile.cpp)."""
     return [item.message for item in diagnostics(doc)]
 
 
@@ -578,13 +580,15 @@ def diagnostics(doc: Document) -> list[Diagnostic]:
     """What WSL warns about or ignores in ``doc``, in file order."""
     label = _FILE_LABEL[doc.file_type]
     found: list[Diagnostic] = []
+    # The distro's init reads wsl.conf with fopen and the parser of src/shared/configfile/configfile.cpp, which has
+    # no BOM handling (microsoft/WSL src/linux/init/WslDistributionConfig.cpp).
     if doc.file_type == "wslconf" and doc.text.startswith("\ufeff"):
         found.append(
             Diagnostic(
                 "bom",
                 1,
-                "wsl.conf starts with a UTF-8 BOM: WSL reads it as part of line 1, which makes line 1 invalid "
-                "(wsl-reference §2.1); remove the BOM",
+                "wsl.conf starts with a UTF-8 BOM: WSL reads it as part of line 1, which makes line 1 invalid; "
+                "remove the BOM",
                 wsl=False,
             )
         )
