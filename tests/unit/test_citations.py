@@ -11,8 +11,8 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SOURCES = sorted(
     path
-    for path in [*(ROOT / "plugins").rglob("*"), *(ROOT / "tools").glob("*.ps1")]
-    if path.is_file() and path.suffix in (".py", ".ps1", ".psm1", ".yml")
+    for path in [*(ROOT / "plugins").rglob("*"), *(ROOT / "roles").rglob("*"), *(ROOT / "tools").glob("*.ps1")]
+    if path.is_file() and path.suffix in (".py", ".ps1", ".psm1", ".sh", ".yml")
 )
 NOTES = re.compile(r"wsl-reference|windows-facts", re.IGNORECASE)
 

@@ -43,7 +43,9 @@ Function Get-WslExe {
 }
 
 Function Invoke-Wsl {
-    # Start-Process passes one argument string verbatim; only the two paths can hold spaces, and no value holds '"'.
+    # Start-Process passes one argument string verbatim (-ArgumentList in
+    # https://learn.microsoft.com/powershell/module/microsoft.powershell.management/start-process); only the two
+    # paths can hold spaces, and no value holds '"'.
     param([string]$Arguments, [string]$Log)
     $process = Start-Process -FilePath $wslExe -ArgumentList $Arguments -NoNewWindow -Wait -PassThru `
         -RedirectStandardOutput $Log -RedirectStandardError "$Log.err"
@@ -52,7 +54,7 @@ Function Invoke-Wsl {
 
 $started = Get-UtcNow
 $wslExe = Get-WslExe
-$env:WSL_UTF8 = '1'
+$env:WSL_UTF8 = '1'  # wsl.exe writes UTF-8, not UTF-16LE (microsoft/WSL src/windows/common/WslClient.cpp)
 $scriptDir = $PSScriptRoot
 $runs = [System.Collections.ArrayList]::new()
 
