@@ -196,8 +196,9 @@ class Connection(ConnectionBase):
         return location
 
     def _environment(self) -> dict:
-        # WSLENV shares distro variables with Windows programs; without it powershell.exe gets the environment of
-        # the Windows session that started WSL and nothing of the controller's.
+        # WSLENV shares distro variables with Windows programs (microsoft/WSL src/linux/init/util.cpp, WSLENV_ENV);
+        # without it powershell.exe gets the environment of the Windows session that started WSL and nothing of the
+        # controller's.
         return {name: value for name, value in os.environ.items() if name != "WSLENV"}
 
     def _run(self, argv: list[str], in_data: bytes | None) -> tuple[int, bytes, bytes]:

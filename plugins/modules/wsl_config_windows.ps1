@@ -17,6 +17,8 @@
 # - A named mutex orders runs on one host; WaitOne on a mutex whose owner died without releasing it throws
 #   AbandonedMutexException and the caller then owns it:
 #   https://learn.microsoft.com/dotnet/api/system.threading.abandonedmutexexception
+# - The "Global\" prefix puts the mutex in the namespace every session shares, so a WinRM run and an interop run
+#   of the same user exclude each other: https://learn.microsoft.com/windows/win32/termserv/kernel-object-namespaces
 
 $spec = @{
     options = @{

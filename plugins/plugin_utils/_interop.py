@@ -43,7 +43,9 @@ ELEVATION_ALTERNATIVES = (
 
 # A bare PowerShell argument as the shell plugin leaves it unquoted (ansible's _PWSH_BARE_CMD set of characters).
 _BARE_TOKEN = re.compile(r"[\w\-\\.\[\]/~!%^:]+")
-# PowerShell treats these four as single quotes too; inside a quoted string each is escaped by doubling.
+# PowerShell treats these four as single quotes too (SpecialChars.QuoteSingleLeft, QuoteSingleRight, QuoteSingleBase,
+# QuoteReversed in PowerShell/PowerShell src/System.Management.Automation/engine/parser/CharTraits.cs); inside a
+# quoted string each is escaped by doubling.
 _QUOTES = "'\u2018\u2019\u201a\u201b"
 _CLIXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _CLIXML_HEADER = b"#< CLIXML"
