@@ -193,7 +193,8 @@ def test_user_story_curl_60_import_idempotence_absent_and_requests(wsl_simulator
     assert sim.run(["find", "/etc/ssl/certs", "-xtype", "l"], check=True).stdout == ""
     assert curl(sim).returncode == 60
 
-    # pip-installed requests reads certifi, not the system bundle (wsl-reference §6.3): runtime_env fixes it.
+    # pip-installed requests reads certifi, not the system bundle (requests docs, "CA Certificates"): runtime_env
+    # fixes it.
     with_env = {"certificates": [ca_factory.win_certificate_info_item(pki["root"])], "runtime_env": True}
     imported = sim.playbook(import_play("Import with runtime env", **with_env))
     assert imported.rc == 0, imported.output

@@ -1,5 +1,5 @@
 """wsl_facts inside the WSL simulator: real `ip`, real files, the simulated wslinfo, ansible-playbook with a local
-connection; both networking modes (wsl-reference §3)."""
+connection; both networking modes (microsoft/WSL src/linux/init)."""
 
 from __future__ import annotations
 

@@ -10,9 +10,15 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SOURCES = sorted(
-    path
-    for path in [*(ROOT / "plugins").rglob("*"), *(ROOT / "roles").rglob("*"), *(ROOT / "tools").glob("*.ps1")]
-    if path.is_file() and path.suffix in (".py", ".ps1", ".psm1", ".sh", ".yml")
+    [
+        *(
+            path
+            for path in [*(ROOT / "plugins").rglob("*"), *(ROOT / "roles").rglob("*"), *(ROOT / "tools").glob("*.ps1")]
+            if path.is_file() and path.suffix in (".py", ".ps1", ".psm1", ".sh", ".yml")
+        ),
+        # The WSL simulator ships too and imitates WSL behaviour.
+        *(path for path in (ROOT / "tests" / "wslsim").rglob("*") if path.is_file() and path.suffix != ".pyc"),
+    ]
 )
 NOTES = re.compile(r"wsl-reference|windows-facts", re.IGNORECASE)
 

@@ -64,7 +64,7 @@ def main(plan: dict) -> None:
     hidden = open_hidden(plan["keep_visible"], [STAGING, *plan["tmpfs_dirs"], plan["automount_root"]])
     mount("--make-rprivate", "/")
     tmpfs("wslsim-state", STAGING, "0700")
-    # wsl-reference §3.1: /proc/version names the WSL 2 kernel.
+    # /proc/version names the WSL 2 kernel (-microsoft-standard-WSL2: microsoft/WSL test/windows/UnitTests.cpp).
     write(f"{STAGING}/proc-version", plan["proc_version"], 0o444)
     mount("--bind", f"{STAGING}/proc-version", "/proc/version")
 
@@ -88,10 +88,10 @@ def main(plan: dict) -> None:
         os.makedirs(directory, exist_ok=True)
     os.chmod("/run/lock", 0o1777)
 
-    # wsl-reference §3.1: the VM-wide WSLInterop binfmt registration.
+    # the VM-wide WSLInterop binfmt registration (microsoft/WSL src/linux/init/binfmt.h).
     tmpfs("wslsim-binfmt", "/proc/sys/fs/binfmt_misc")
     write("/proc/sys/fs/binfmt_misc/status", "enabled\n")
-    if plan["binfmt"] is not None:  # absent: as after a systemd shutdown wiped it (wsl-reference §2.2 protectBinfmt)
+    if plan["binfmt"] is not None:  # absent: as after a systemd shutdown wiped it (init.cpp protectBinfmt)
         write("/proc/sys/fs/binfmt_misc/WSLInterop", plan["binfmt"])
 
     root = plan["automount_root"]
@@ -119,7 +119,7 @@ def main(plan: dict) -> None:
 
     restore_hidden(hidden)
 
-    # wsl-reference §2.2: /etc/wsl.conf exists only when given; resolv.conf as WSL generates it.
+    # /etc/wsl.conf exists only when given; resolv.conf as WSL generates it (lxinitshared.h).
     if os.path.lexists("/etc/wsl.conf"):
         os.unlink("/etc/wsl.conf")
     if plan["wsl_conf"] is not None:
@@ -154,7 +154,7 @@ def main(plan: dict) -> None:
     write("/run/wslsim/wslinfo.env", "".join(f"{name}={shlex.quote(value)}\n" for name, value in wslinfo.items()))
     write("/run/wslsim/calls.log", "", 0o666)
     if plan["interop_socket"]:
-        # wsl-reference §3.1: WSL_INTEROP names the interop socket /run/WSL/<pid>_interop (nobody listens here).
+        # interop.md: WSL_INTEROP names the interop socket /run/WSL/<pid>_interop (nobody listens here).
         server = socket.socket(socket.AF_UNIX)
         server.bind(plan["interop_socket"])
         server.close()

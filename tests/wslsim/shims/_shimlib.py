@@ -34,7 +34,7 @@ def record_call(program: str, argv: list[str], **extra) -> None:
 
 
 def refuse_without_interop(config: dict) -> None:
-    """wsl-reference §2.2 [interop] enabled=false: Windows binaries cannot be executed from the distro."""
+    """wsl.conf [interop] enabled=false: Windows binaries cannot be executed from the distro."""
     if not config["interop"]:
         sys.stderr.write(f"{sys.argv[0]}: cannot execute binary file: Exec format error\n")
         sys.exit(126)

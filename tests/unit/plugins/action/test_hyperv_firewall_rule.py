@@ -115,7 +115,7 @@ def test_every_wire_value_is_a_string_or_list_of_strings():
     properties = action._execute_module.call_args.kwargs["module_args"]["_properties"]
     for value in properties.values():
         assert isinstance(value, str) or all(isinstance(item, str) for item in value)
-    assert properties["Enabled"] == "True"  # the enum string, not a boolean (wsl-reference §4.2)
+    assert properties["Enabled"] == "True"  # the enum string, not a boolean (Set-NetFirewallHyperVRule help)
 
 
 BAD_INPUTS = [

@@ -147,7 +147,7 @@ class TestWindows10MirroredFallsBackToNat:
             "(mirrored needs 22621.2428 or later)",
             "the Hyper-V firewall is not available (no MSFT_NetFirewallHyperVVMCreator class)",
         ]
-        # hostAddressLoopback only applies to mirrored mode (wsl-reference §1.6).
+        # hostAddressLoopback only applies to mirrored mode (microsoft/WSL WslCoreConfig.cpp).
         assert networking["host_address_loopback"] is False
         assert self.facts["windows_host_address"] == "172.29.64.1"
         assert self.facts["firewall"]["available"] is False
@@ -444,7 +444,7 @@ class TestDecoding:
         assert decode_text("Größe=1\n".encode("cp1252")) == ("Größe=1\n", "cp1252")
 
     def test_localised_wsl_version(self):
-        # wsl-reference §5.2: labels are localised (de-DE), the field order is not.
+        # labels are localised (de-DE), the field order is not (microsoft/WSL localization/strings).
         assert parse_wsl_version_output(self.TEXT) == {"wsl": "2.6.1.0", "kernel": "6.6.87.2-1"}
 
     def test_real_en_us_output(self):

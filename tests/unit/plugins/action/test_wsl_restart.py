@@ -12,7 +12,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[4]
 
-# Writes its argv and the WSL_* environment it got, then answers in UTF-16LE like inbox wsl.exe (wsl-reference §5.2).
+# Writes its argv and the WSL_* environment it got, then answers in UTF-16LE like inbox wsl.exe
+# (microsoft/WSL src/windows/common/WslClient.cpp).
 FAKE_WSL_EXE = """#!/bin/sh
 printf '%s\\n' "$*" "WSL_UTF8=${WSL_UTF8:-} WSLENV=${WSLENV:-}" > "$WSL_EXE_LOG"
 printf 'D\\000o\\000n\\000e\\000\\r\\000\\n\\000'

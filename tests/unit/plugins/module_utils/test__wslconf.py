@@ -1,4 +1,4 @@
-"""WSL's INI dialect as WSL parses it (wsl-reference §1.2, §2.1), value typing, encodings."""
+"""WSL's INI dialect as WSL parses it (microsoft/WSL configfile.cpp), value typing, encodings."""
 
 import codecs
 
@@ -128,7 +128,7 @@ def test_unknown_escape_or_trailing_backslash_at_eof_invalidates_the_line(raw):
 
 
 def test_single_backslash_tab_silently_changes_a_path():
-    # wsl-reference §1.2: C:\temp becomes TAB + "emp"
+    # C:\temp becomes TAB + "emp" (configfile.cpp escapes)
     assert parse("[wsl2]\nswapFile=C:\\temp\n", "wslconfig").entries[1].value == "C:\temp"
 
 

@@ -1,4 +1,4 @@
-"""effective_settings()/default_value(): what WSL reads from a file (wsl-reference §1.2, §2.1)."""
+"""effective_settings()/default_value(): what WSL reads from a file (microsoft/WSL configfile.cpp)."""
 
 import os
 import pathlib
@@ -85,7 +85,7 @@ def test_default_value_unknown_key():
 
 
 WSLCONFIG_KEYS = {
-    # wsl-reference §1.3
+    # microsoft/WSL src/windows/common/WslCoreConfig.cpp
     "wsl2": "memory processors swap swapFile kernel kernelModules kernelCommandLine localhostForwarding safeMode "
     "guiApplications debugConsole maxCrashDumpCount nestedVirtualization vmIdleTimeout dnsProxy networkingMode "
     "firewall dnsTunneling autoProxy defaultVhdSize ipv6 dhcp dhcpTimeout vmSwitch macAddress gpuSupport virtio "
@@ -99,7 +99,7 @@ WSLCONFIG_KEYS = {
     "general": "distributionInstallPath instanceIdleTimeout",
 }
 WSLCONF_KEYS = {
-    # wsl-reference §2.2
+    # microsoft/WSL src/linux/init/WslDistributionConfig.cpp
     "boot": "systemd command protectBinfmt initTimeout",
     "automount": "enabled root options mountFsTab ldconfig cgroups",
     "network": "generateHosts generateResolvConf hostname",

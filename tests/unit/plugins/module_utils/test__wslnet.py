@@ -1,4 +1,4 @@
-"""Unit tests of the distro-side networking classification (wsl-reference §3)."""
+"""Unit tests of the distro-side networking classification (microsoft/WSL src/linux/init)."""
 
 from __future__ import annotations
 
@@ -176,7 +176,7 @@ class TestNat:
         assert result["resolv_conf_generated"] is True
 
     def test_host_address_never_taken_from_resolv_conf(self):
-        # wsl-reference §3.2: with tunneling resolv.conf shows 10.255.255.254, not the host.
+        # with tunneling resolv.conf shows 10.255.255.254, not the host (microsoft/WSL src/shared/inc/lxinitshared.h).
         result = classify()
         assert result["windows_host_address"] != result["dns_servers"][0]
 
