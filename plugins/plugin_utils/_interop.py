@@ -214,6 +214,8 @@ def command_argv(powershell: str, command: str) -> list[str]:
 
 
 def raw_command_script(command: str) -> str:
+    # Unverified: the console code page powershell.exe writes with when started through interop (no source found);
+    # the script sets UTF-8 itself rather than rely on it.
     return (
         "try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch {}\n"
         f"{command}\n"
