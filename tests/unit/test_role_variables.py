@@ -16,13 +16,6 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ROLES = sorted(path.parent.parent.name for path in (ROOT / "roles").glob("*/meta/argument_specs.yml"))
-# roles/wsl_pull/defaults/main.yml sets wsl_pull_users: [], which satisfies the required: true of argument_specs.yml
-# (ansible-core validates a role's arguments with its defaults), so the role runs without users and registers nothing.
-# The fix (drop the default) belongs to the engineer working in roles/ now; strict, so the fixed role fails here
-# until this mark goes.
-KNOWN_MISMATCH = {
-    "wsl_pull": pytest.mark.xfail(strict=True, reason="wsl_pull_users is required but defaults to [] (reported)"),
-}
 ROW = re.compile(r"^\| (`[a-z0-9_]+`(?:, `[a-z0-9_]+`)*) \| ([^|]+) \|", re.MULTILINE)
 
 
@@ -48,7 +41,7 @@ def readme_rows(role: str) -> dict[str, str]:
     return rows
 
 
-@pytest.mark.parametrize("role", [pytest.param(role, marks=KNOWN_MISMATCH.get(role, ())) for role in ROLES])
+@pytest.mark.parametrize("role", ROLES)
 def test_defaults_and_argument_specs_agree(role):
     spec, values = options(role), defaults(role)
     assert sorted(set(values) - set(spec)) == [], "defaults/main.yml has variables argument_specs.yml does not"

@@ -87,6 +87,16 @@ def test_check_mode_registers_nothing(tmp_path):
     assert fake_state(tmp_path, "192.0.2.21").get("scheduled_tasks", {}) == {}
 
 
+def test_role_without_users_stops_before_touching_the_host(tmp_path):
+    path = tmp_path / "pull.yml"
+    path.write_text("".join(line for line in PLAYBOOK.splitlines(keepends=True) if "wsl_pull_users" not in line))
+    assert "wsl_pull_users" not in path.read_text()
+    run, _tasks = run_playbook(tmp_path, path, INVENTORY)
+    assert run.returncode != 0
+    assert "missing required arguments: wsl_pull_users" in run.stdout + run.stderr
+    assert fake_state(tmp_path, "192.0.2.21") == {"files": {}, "applied": [], "uploads": {}}
+
+
 def test_absent_removes_the_tasks(tmp_path):
     run_playbook(tmp_path, playbook(tmp_path), INVENTORY)
     run, tasks = run_playbook(tmp_path, playbook(tmp_path), INVENTORY, {"state": "absent"})
