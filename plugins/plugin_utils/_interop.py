@@ -30,9 +30,10 @@ DEFAULT_POWERSHELL_PATH = "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\power
 # "WSLInterop-late" (registered again by the wsl-binfmt systemd unit, after systemd-binfmt).
 BINFMT_NAMES = ("WSLInterop", "WSLInterop-late")
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
-# What the powershell shell plugin writes as the program of the commands it builds
-# (ansible/_internal/_powershell/_script.py get_pwsh_encoded_cmdline: pwsh_path defaults to 'powershell';
-# module_common takes it from the '#!powershell' shebang).
+# What the powershell shell plugin writes as the program of the commands it builds, compared case-insensitively
+# (ansible-core 2.21 ansible/_internal/_powershell/_script.py get_pwsh_encoded_cmdline: pwsh_path defaults to
+# 'powershell', module_common takes it from the '#!powershell' shebang; 2.16-2.20 plugins/shell/powershell.py
+# _common_args: 'PowerShell').
 POWERSHELL_NAMES = ("powershell", "powershell.exe")
 COMMON_ARGUMENTS = ("-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Unrestricted")
 ELEVATION_ALTERNATIVES = (
@@ -41,8 +42,11 @@ ELEVATION_ALTERNATIVES = (
     "of the Windows process that started WSL)"
 )
 
-# A bare PowerShell argument as the shell plugin leaves it unquoted (ansible's _PWSH_BARE_CMD set of characters).
-_BARE_TOKEN = re.compile(r"[\w\-\\.\[\]/~!%^:]+")
+# A bare PowerShell argument as the shell plugin leaves it unquoted: ansible-core 2.21 quotes any word outside its
+# _PWSH_BARE_CMD set of characters (ansible/_internal/_powershell/_script.py); 2.16-2.20 join the words of
+# `PowerShell ... -EncodedCommand <base64>` with spaces and quote none, so the base64 word keeps its `+` and `=`
+# (lib/ansible/plugins/shell/powershell.py _encode_script). In PowerShell's argument mode both are literal.
+_BARE_TOKEN = re.compile(r"[\w\-\\.\[\]/~!%^:+=]+")
 # PowerShell treats these four as single quotes too (SpecialChars.QuoteSingleLeft, QuoteSingleRight, QuoteSingleBase,
 # QuoteReversed in PowerShell/PowerShell src/System.Management.Automation/engine/parser/CharTraits.cs); inside a
 # quoted string each is escaped by doubling.
@@ -144,8 +148,9 @@ def split_statement(command: str) -> list[str] | None:
 
     The shell plugin joins a program and its arguments into one statement: each word bare or in
     single quotes (quotes doubled inside), a quoted program behind the call operator ``&``
-    (ansible/_internal/_powershell/_script.py ``build_pwsh_cmd_statement``). Anything else (a script,
-    a pipeline, a variable) returns None: it is run as a script instead.
+    (ansible/_internal/_powershell/_script.py ``build_pwsh_cmd_statement``; before 2.21 every word
+    bare, see ``_BARE_TOKEN``). Anything else (a script, a pipeline, a variable) returns None: it is run
+    as a script instead.
     """
     words: list[str] = []
     position = 0

@@ -11,8 +11,14 @@ import json
 from pathlib import Path
 
 import pytest
+from ansible.release import __version__ as ansible_core_version
 
 REPO = Path(__file__).resolve().parents[2]
+# ansible-core 2.19 changed the PowerShell module protocol (executor/powershell/module_manifest.py): the module's
+# standard input starts with a JSON line naming exec_wrapper, and the remote temp folder comes from the exec wrapper
+# script powershell_mkdtemp.ps1. Before, the standard input starts with exec_wrapper.ps1's source, and the shell
+# plugin's mkdtemp() script makes the folder (tests/wslsim/shims/powershell.exe records it as "mkdtemp").
+NEW_PROTOCOL = tuple(int(part) for part in ansible_core_version.split(".")[:2]) >= (2, 19)
 POWERSHELL = "/mnt/c/Windows/System32/WindowsPowerShell/v1.0/powershell.exe"
 PING_PLAY = """
 - name: Reach Windows over interop
@@ -92,9 +98,14 @@ class TestSiteWithoutWinrm:
         assert module_call["argv"][:4] == ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Unrestricted"]
         assert module_call["argv"][4] == "-EncodedCommand"
         assert "$input" in module_call["script"], "ansible-core's bootstrap wrapper reads the payload from stdin"
-        bootstrap, _nul, manifest = module_call["stdin"].partition("\n\0\0\0\0\n")
-        assert json.loads(bootstrap)["name"] == "exec_wrapper"
-        assert json.loads(manifest)["actions"][-1]["name"] == "module_wrapper.ps1"
+        if NEW_PROTOCOL:
+            bootstrap, _nul, manifest = module_call["stdin"].partition("\n\0\0\0\0\n")
+            assert json.loads(bootstrap)["name"] == "exec_wrapper"
+            assert json.loads(manifest)["actions"][-1]["name"] == "module_wrapper.ps1"
+        else:
+            exec_wrapper, _nul, manifest = module_call["stdin"].partition("\0\0\0\0")
+            assert "$json_raw" in exec_wrapper, "exec_wrapper.ps1 reads the manifest after the NUL characters"
+            assert json.loads(manifest)["actions"] == ["module_powershell_wrapper"]
 
 
 def test_site_check_mode_with_winrm_user_keeps_winrm(wsl_nat):
@@ -163,13 +174,14 @@ COPY_PLAY = """
 
 
 def test_file_transfer_through_the_c_drive(wsl_nat):
-    """ansible.windows.win_copy: remote temp folder (powershell_mkdtemp.ps1), put_file, the module, the cleanup."""
+    """ansible.windows.win_copy: remote temp folder, put_file, the module, the cleanup."""
     result = wsl_nat.playbook(COPY_PLAY, inventory=INVENTORY)
     assert result.task("Copy", host="windows")["changed"], result.output
     assert wsl_nat.read_file("/mnt/c/Users/steff/Documents/note.txt") == "interop \u00e9\n"
     protocol = [call.get("protocol", {}) for call in wsl_nat.calls("powershell.exe")]
     assert protocol[0]["module"] == "ansible.windows.win_copy" and protocol[0]["args"]["_copy_mode"] == "query"
-    assert protocol[1]["script"] == "powershell_mkdtemp.ps1" and protocol[1]["params"]["Directory"] == "%TEMP%"
+    mkdtemp = "powershell_mkdtemp.ps1" if NEW_PROTOCOL else "mkdtemp"
+    assert protocol[1]["script"] == mkdtemp and protocol[1]["params"]["Directory"] == "%TEMP%"
     assert protocol[2]["module"] == "ansible.windows.win_copy" and protocol[2]["args"]["_copy_mode"] == "single"
     assert protocol[2]["args"]["src"].startswith("C:\\Users\\steff\\AppData\\Local\\Temp\\ansible-tmp-")
     temp = wsl_nat.run(["ls", "-A", "/mnt/c/Users/steff/AppData/Local/Temp"], check=True).stdout

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from ansible.release import __version__ as ansible_core_version
 
 REPO = Path(__file__).resolve().parents[2]
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
@@ -51,6 +52,9 @@ def run_role(tmp_path: Path, role: str, role_vars: dict) -> subprocess.Completed
     return subprocess.run(command, env=ansible_env(), capture_output=True, text=True, check=False, timeout=120)
 
 
+# module_utils/common/parameters.py _validate_argument_types names the type as native_type_name(value) ("list") from
+# ansible-core 2.19, as type(value) ("<class 'list'>") before.
+LIST_TYPE = "list" if tuple(int(part) for part in ansible_core_version.split(".")[:2]) >= (2, 19) else "<class 'list'>"
 BAD_INPUT = [
     pytest.param(
         "wsl_host",
@@ -92,7 +96,7 @@ BAD_INPUT = [
     pytest.param(
         "wsl_distro",
         {"wsl_distro_conf_settings": ["boot"]},
-        "argument 'wsl_distro_conf_settings' is of type list and we were unable to convert to dict",
+        f"argument 'wsl_distro_conf_settings' is of type {LIST_TYPE} and we were unable to convert to dict",
         id="conf-settings-not-dict",
     ),
     pytest.param(
@@ -377,8 +381,11 @@ def test_wsl_host_never_edits_the_connection_users_wslconfig_for_another_user(tm
         },
     )
     assert result.returncode != 0
-    assert "wsl_host_user=CORP\\alice: the path of that user's .wslconfig is unknown" in result.stdout
-    assert "the connection user's profile is not used instead" in result.stdout
+    # The task result as the default callback prints it ("fatal: [localhost]: FAILED! => {...}"); ansible-core 2.19
+    # and later also print its message as an [ERROR] line, 2.16 only the result.
+    failed = json.loads(result.stdout.split("fatal: [localhost]: FAILED! => ", 1)[1].splitlines()[0])
+    assert failed["msg"].startswith("wsl_host_user=CORP\\alice: the path of that user's .wslconfig is unknown")
+    assert "the connection user's profile is not used instead" in failed["msg"]
     assert "TASK [effective.wsl.wsl_host : Configure .wslconfig]" not in result.stdout
 
 

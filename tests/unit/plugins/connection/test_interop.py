@@ -17,13 +17,10 @@ import pytest
 import yaml
 from ansible import constants as C
 from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNotFound
-from ansible.executor.powershell import module_manifest
 from ansible.playbook.play_context import PlayContext
 
 from ansible_collections.effective.wsl.plugins.connection import interop
-
-# The reference command lines come from ansible-core 2.19+'s PowerShell internals (not in 2.16, see the matrix).
-_script = pytest.importorskip("ansible._internal._powershell._script")
+from ansible_collections.effective.wsl.tests.unit.plugins import powershell_commands
 
 # What the plugin loader does when it loads the plugin: register its documented options under its name.
 C.config.initialize_plugin_configuration_definitions(
@@ -99,17 +96,14 @@ def test_loads_with_the_powershell_shell():
 
 
 def test_module_payload_reaches_powershell_on_stdin(windows):
-    # The command and input ansible-core builds for a pipelined PowerShell module (module_common.py).
-    script, payload = module_manifest._bootstrap_powershell_script(
-        "powershell_mkdtemp.ps1", {"Directory": "%TEMP%", "Name": "t"}
-    )
-    args = _script.get_pwsh_encoded_cmdline(script, override_execution_policy=True)
+    # The command and input this ansible-core builds for a pipelined PowerShell module (module_common.py).
     connection = connect()
+    command, words, payload = powershell_commands.pipelined_module(connection._shell)
     windows.answer(stdout='{"changed": false}\r\n')
-    rc, stdout, stderr = connection.exec_command(connection._shell.join(args), in_data=payload)
+    rc, stdout, stderr = connection.exec_command(command, in_data=payload)
     assert (rc, stdout, stderr) == (0, b'{"changed": false}\r\n', b"")
     (call,) = windows.calls()
-    assert call["argv"] == args[1:]
+    assert call["argv"] == words[1:]
     assert call["stdin"].encode("latin-1") == payload
     assert call["cwd"] == f"{windows.root}/c"
     assert "WSLENV" not in call["env"]

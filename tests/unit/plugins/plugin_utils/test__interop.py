@@ -8,9 +8,7 @@ import pytest
 from ansible.plugins.loader import shell_loader
 
 from ansible_collections.effective.wsl.plugins.plugin_utils import _interop
-
-# The reference command lines come from ansible-core 2.19+'s PowerShell internals (not in 2.16, see the matrix).
-_script = pytest.importorskip("ansible._internal._powershell._script")
+from ansible_collections.effective.wsl.tests.unit.plugins import powershell_commands
 
 WSL2_PROC_VERSION = "Linux version 6.6.87.2-microsoft-standard-WSL2 (root@buildhost) #1 SMP"
 ENABLED_BINFMT = "enabled\ninterpreter /init\nflags: PF\noffset 0\nmagic 4d5a\n"
@@ -81,17 +79,26 @@ class TestCommandArgv:
     shell = shell_loader.get("powershell")
 
     def test_module_command_runs_powershell_with_its_own_arguments(self):
-        # What ansible-core's module_common builds for a pipelined PowerShell module (bootstrap_wrapper.ps1).
-        args = _script.get_pwsh_encoded_cmdline("$input | Out-Null", override_execution_policy=True)
-        command = self.shell.join(args)
-        assert "'" in command, "the base64 word needs quoting: the test must cover quoted words"
-        assert _interop.command_argv(PS, command) == [PS, *args[1:]]
+        # What this ansible-core builds for a pipelined PowerShell module (bootstrap_wrapper.ps1).
+        command, words, _payload = powershell_commands.pipelined_module(self.shell)
+        if powershell_commands.QUOTES_WORDS:
+            assert "'" in command, "the base64 word needs quoting: the test must cover quoted words"
+        else:
+            assert set(words[-1]) & set("+="), "the bare base64 word must have a + or =: the test must cover them"
+        assert _interop.command_argv(PS, command) == [PS, *words[1:]]
 
     def test_shell_plugin_commands(self):
-        for command in (self.shell.remove("C:\\Users\\O'Brien\\tmp", recurse=True), self.shell._mkdtemp2().command):
+        remove = self.shell.remove("C:\\Users\\O'Brien\\tmp", recurse=True)
+        for command in (remove, powershell_commands.mkdtemp_command(self.shell)):
             argv = _interop.command_argv(PS, command)
             assert argv[0] == PS and argv[1:5] == ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Unrestricted"]
+            assert argv[5] == "-EncodedCommand" and "-EncodedCommand" not in decoded(argv), "run as built, not wrapped"
 
+    @pytest.mark.skipif(
+        not powershell_commands.QUOTES_WORDS,
+        reason="before ansible-core 2.21 the powershell shell plugin has no join() of its own and never builds a "
+        "quoted program behind &",
+    )
     def test_quoted_program_and_arguments(self):
         command = self.shell.join(["C:\\Program Files\\PowerShell\\powershell.exe", "it's", "a b", "\u2019x"])
         assert command.startswith("& '")
