@@ -115,7 +115,9 @@ class ActionModule(ActionBase):
 
         if args["restart"] is not None:
             # Before anything is written: a wsl.conf change needs `wsl --terminate <distro>`, which needs its name.
-            check = self._check_restart(args["restart"], dict(task_vars, ansible_facts=facts))
+            # Whose VM the distro is in: this task's own windows_user and windows_host unless the restart names others.
+            restart = {"windows_user": args["windows_user"], "windows_host": args["windows_host"], **args["restart"]}
+            check = self._check_restart(restart, dict(task_vars, ansible_facts=facts))
             if check.get("failed"):
                 result.update(failed=True, msg=check.get("msg"))
                 return result

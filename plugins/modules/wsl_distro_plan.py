@@ -64,7 +64,7 @@ options:
     description:
       - Check that the distro restart a C(/etc/wsl.conf) change needs can be planned. Unset means no check.
       - Keys are options of M(effective.wsl.wsl_restart) - C(distro), C(policy), C(windows_user), C(windows_host);
-        empty values are left out.
+        empty values are left out. C(windows_user) and C(windows_host) default to O(windows_user) and O(windows_host).
     type: dict
   make_links:
     description:

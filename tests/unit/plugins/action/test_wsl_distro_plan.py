@@ -112,7 +112,9 @@ def test_the_restart_check_sees_the_gathered_facts_and_its_failure_fails_the_tas
     result = harness.run(restart={"policy": "never", "distro": ""})
     assert result["failed"] is True
     assert result["msg"] == "distro: a distro_terminate restart needs the name"
-    assert harness.restart_args == [({"policy": "never", "distro": ""}, WSL_FACTS)]
+    assert harness.restart_args == [
+        ({"windows_user": "", "windows_host": "", "policy": "never", "distro": ""}, WSL_FACTS)
+    ]
 
     passed = Harness().run(restart={"policy": "auto"})
     assert passed["restart_check"].startswith("The restart can be planned")
@@ -173,3 +175,13 @@ def test_without_make_links_nothing_is_linked():
     result = harness.run(windows_user="steff", downloads_link="~/downloads")
     assert harness.link_args == []
     assert "link_results" not in result
+
+
+def test_the_restart_check_is_about_the_tasks_windows_user_and_host_unless_it_names_others():
+    harness = Harness()
+    harness.run(windows_user="steff", windows_host="win", restart={"policy": "auto", "distro": "Ubuntu"})
+    harness.run(windows_user="steff", windows_host="win", restart={"windows_user": "dev", "windows_host": "other"})
+    assert [args for args, _facts in harness.restart_args] == [
+        {"windows_user": "steff", "windows_host": "win", "policy": "auto", "distro": "Ubuntu"},
+        {"windows_user": "dev", "windows_host": "other"},
+    ]
