@@ -17,7 +17,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(BIN)/python
 export PATH := $(BIN):$(PATH)
 
-.PHONY: test demo lint sanity unit integration molecule build bench clean matrix
+.PHONY: test demo lint sanity unit integration molecule build bench clean matrix matrix-releases
 
 # `make matrix`: the older ansible-core releases that meta/runtime.yml admits and users run, each in its own venv
 # (.cache/matrix/<core>/venv, from tests/matrix/ansible-core-<core>.txt, whose "# python: X.Y" line names the
@@ -94,6 +94,10 @@ demo: deps
 
 matrix: $(addprefix matrix-,$(MATRIX))
 
+# The releases of the matrix, one leg each (.ci/run runs and times them one by one).
+matrix-releases:
+	@echo $(MATRIX)
+
 # Kept between runs (make would delete it as an intermediate file and rebuild the venv every time).
 .PRECIOUS: .cache/matrix/%/venv/.installed
 .cache/matrix/%/venv/.installed: tests/matrix/ansible-core-%.txt
@@ -103,11 +107,19 @@ matrix: $(addprefix matrix-,$(MATRIX))
 	$(@D)/bin/pip install -q -r $<
 	touch $@
 
+# One leg per release: sanity, unit and (on MATRIX_INTEGRATION) the simulator integration, in that order; with
+# make -k a failing part does not keep the others from running. Named here, the parts are no intermediate files.
+$(foreach core,$(MATRIX),$(eval matrix-$(core): matrix-sanity-$(core) matrix-unit-$(core) matrix-integration-$(core)))
+
+matrix-sanity-%: deps .cache/matrix/%/venv/.installed
+	$(call sanity,$(CURDIR)/.cache/matrix/$*/venv/bin,$(call matrix_python,$*),$(CURDIR)/.cache/matrix/$*/sanity)
+
+matrix-unit-%: deps .cache/matrix/%/venv/.installed
+	.cache/matrix/$*/venv/bin/python -m pytest -n 2 --junitxml=tests/output/junit-matrix/unit-$*.xml tests/unit
+
 # The integration tests start the simulator from the venv that runs pytest, so ansible-playbook, the controller
 # and the target Python are all this leg's.
-matrix-%: deps .cache/matrix/%/venv/.installed
-	$(call sanity,$(CURDIR)/.cache/matrix/$*/venv/bin,$(call matrix_python,$*),$(CURDIR)/.cache/matrix/$*/sanity)
-	.cache/matrix/$*/venv/bin/python -m pytest -n 2 --junitxml=tests/output/junit-matrix/unit-$*.xml tests/unit
+matrix-integration-%: deps .cache/matrix/%/venv/.installed
 	$(if $(filter $*,$(MATRIX_INTEGRATION)),ANSIBLE_PYTHON_INTERPRETER=$(CURDIR)/.cache/matrix/$*/venv/bin/python \
 		PATH=$(CURDIR)/.cache/matrix/$*/venv/bin:$$PATH .cache/matrix/$*/venv/bin/python -m pytest -n 2 \
 		--junitxml=tests/output/junit-matrix/integration-$*.xml tests/integration)
