@@ -20,7 +20,7 @@ import re
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import WslConfError
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import WslConfError
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import update, validate_settings
 from ansible_collections.effective.wsl.plugins.modules.wsl_config import ARGUMENT_SPEC as MODULE_SPEC
 from ansible_collections.effective.wsl.plugins.modules.wsl_config import ATTEMPTS, LINUX_DEFAULT_PATH

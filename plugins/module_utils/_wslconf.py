@@ -10,16 +10,16 @@ character, so "what WSL will read" is computed, not guessed (microsoft/WSL src/s
 document keeps the original text untouched; edits are span replacements, so every byte that is
 not edited survives (comments, unknown keys, odd spacing, BOM, CRLF, lone CR, UTF-16).
 
-Validation and editing live in ``_wslconf_edit``: readers such as ``wsl_facts`` import only this
-file, which keeps their module payload small. Its classes are named tuples and plain slotted
-classes, not dataclasses: the file is compiled on every module run, and the dataclass machinery
-cost a third of importing it.
+Validation and editing live in ``_wslconf_edit``, the bytes of a file (encoding, BOM, line endings)
+in ``_wslconf_codec``, the ``.wslconfig`` keys and the value types only they have in
+``_wslconfig_schema``, imported on the first ``.wslconfig`` lookup. Readers of ``/etc/wsl.conf`` such as
+``wsl_facts`` compile only this file: on the target, zipimport compiles every imported module_util from
+source (twice, on Python 3.12), on every module run. For the same reason its classes are named tuples
+and plain slotted classes, not dataclasses, whose machinery cost a third of importing it.
 """
 
 from __future__ import annotations
 
-import codecs
-import ipaddress
 import re
 from typing import NamedTuple
 
@@ -27,12 +27,11 @@ FILE_TYPES = ("wslconfig", "wslconf")
 RESTART_FOR_FILE_TYPE = {"wslconfig": "wsl_shutdown", "wslconf": "distro_terminate"}
 
 # --------------------------------------------------------------------------------------------
-# Schema (microsoft/WSL src/windows/common/WslCoreConfig.{h,cpp} for .wslconfig,
-# src/linux/init/WslDistributionConfig.{h,cpp} for wsl.conf)
+# Schema (src/linux/init/WslDistributionConfig.{h,cpp} of microsoft/WSL for wsl.conf; the .wslconfig
+# keys are in _wslconfig_schema)
 # --------------------------------------------------------------------------------------------
 
 VALUE_TYPES = ("bool", "int", "size", "path", "string", "hostname", "enum", "ip", "port-list", "mac")
-NETWORKING_MODES = ("none", "NAT", "bridged", "mirrored", "virtioproxy", "consomme")
 
 
 class KeySpec(NamedTuple):
@@ -58,116 +57,6 @@ class KeySpec(NamedTuple):
     def restart(self) -> str:
         """What makes WSL read a change: ``wsl_shutdown`` (.wslconfig) or ``distro_terminate`` (wsl.conf)."""
         return RESTART_FOR_FILE_TYPE[self.file_type]
-
-
-def _wslconfig_keys() -> list[KeySpec]:
-    def k(section, key, type_, default=None, **kw):
-        return KeySpec("wslconfig", section, key, type_, default, **kw)
-
-    return [
-        # notes below: WslCoreConfig.cpp:314-322 (memory), WslCoreVm.cpp:177, 495-505 (swapFile),
-        # WslCoreConfig.cpp:423-439 (safeMode), BridgedNetworking.cpp:17-20, 78-81 (bridged keys)
-        k(
-            "wsl2",
-            "memory",
-            "size",
-            None,
-            note="default and 0: 50% of host RAM; WSL raises values below 256MB to 256MB and caps at the RAM",
-        ),
-        k("wsl2", "processors", "int", None, note="default all logical CPUs; <=0 means all"),
-        k("wsl2", "swap", "size", None, note="default 25% of memory rounded up to a GB; 0 means no swap"),
-        k(
-            "wsl2",
-            "swapFile",
-            "path",
-            None,
-            note="default %Temp%\\<VM id>\\swap.vhdx, new for each VM start; WSL appends .vhdx when missing",
-        ),
-        k("wsl2", "kernel", "path", None, note="default inbox kernel; policy AllowKernelUserSetting can block it"),
-        k("wsl2", "kernelModules", "path", None),
-        k("wsl2", "kernelCommandLine", "string", None),
-        k("wsl2", "localhostForwarding", "bool", True, modes=("nat", "bridged", "consomme")),
-        k("wsl2", "safeMode", "bool", False, note="turns off networking, GPU, GUI apps, virtio, swap, custom kernels"),
-        k("wsl2", "guiApplications", "bool", True),
-        k("wsl2", "debugConsole", "bool", False),
-        k("wsl2", "maxCrashDumpCount", "int", 10),
-        k("wsl2", "nestedVirtualization", "bool", None, note="default true on Windows 11 x64, else false"),
-        k("wsl2", "vmIdleTimeout", "int", 60000),
-        k("wsl2", "dnsProxy", "bool", True, modes=("nat",), note="NAT only"),
-        k(
-            "wsl2",
-            "networkingMode",
-            "enum",
-            "NAT",
-            choices=NETWORKING_MODES,
-            aliases=("experimental.networkingMode",),
-        ),
-        k(
-            "wsl2",
-            "firewall",
-            "bool",
-            True,
-            aliases=("experimental.firewall",),
-            note="NAT and mirrored only, where Hyper-V firewall v2 exists; always on in mirrored mode",
-        ),
-        k(
-            "wsl2",
-            "dnsTunneling",
-            "bool",
-            True,
-            aliases=("experimental.dnsTunneling",),
-            modes=("nat", "mirrored", "consomme"),
-        ),
-        k("wsl2", "autoProxy", "bool", True, aliases=("experimental.autoProxy",)),
-        k("wsl2", "defaultVhdSize", "size", 1099511627776),
-        k("wsl2", "ipv6", "bool", False, modes=("bridged",), documented=False),
-        k("wsl2", "dhcp", "bool", True, modes=("bridged",), documented=False),
-        k("wsl2", "dhcpTimeout", "int", 5000, modes=("bridged",), documented=False),
-        k("wsl2", "vmSwitch", "string", None, modes=("bridged",), documented=False, note="required by bridged mode"),
-        k("wsl2", "macAddress", "mac", None, modes=("bridged",), documented=False, note="bridged mode only"),
-        k("wsl2", "gpuSupport", "bool", True, documented=False),
-        k("wsl2", "virtio", "bool", None, documented=False, note="default true except on Windows 10 ARM64"),
-        k("wsl2", "virtiofs", "bool", False, documented=False),
-        k("wsl2", "virtio9p", "bool", False, documented=False, note="forced off by WSL"),
-        k("wsl2", "hostFileSystemAccess", "bool", True, documented=False),
-        k("wsl2", "hardwarePerformanceCounters", "bool", None, documented=False, note="default true on x64"),
-        k("wsl2", "kernelBootTimeout", "int", 30000, documented=False),
-        k("wsl2", "distributionStartTimeout", "int", 60000, documented=False),
-        k("wsl2", "mountDeviceTimeout", "int", 5000, documented=False),
-        k("wsl2", "loadDefaultKernelModules", "bool", True, documented=False),
-        k("wsl2", "loadKernelModules", "string", None, documented=False),
-        k("wsl2", "isolateDistroCgroup", "bool", True, documented=False),
-        k("wsl2", "earlyBootLogging", "bool", None, documented=False, note="debug only"),
-        k("wsl2", "debugConsoleLogFile", "path", None, documented=False, note="debug only"),
-        k("wsl2", "kernelDebugPort", "int", None, documented=False, note="debug only"),
-        k("wsl2", "systemDistro", "path", None, documented=False, note="internal"),
-        k("wsl2", "telemetry", "bool", None, documented=False, note="internal"),
-        k("wsl2", "crashDumpFolder", "path", None, documented=False, note="default %Temp%\\wsl-crashes"),
-        k(
-            "experimental",
-            "autoMemoryReclaim",
-            "enum",
-            "dropCache",
-            choices=("disabled", "gradual", "dropCache"),
-        ),
-        k("experimental", "sparseVhd", "bool", False),
-        k("experimental", "bestEffortDnsParsing", "bool", False, note="only with DNS tunneling"),
-        k(
-            "experimental",
-            "dnsTunnelingIpAddress",
-            "ip",
-            "10.255.255.254",
-            note="only with DNS tunneling; an invalid address disables DNS tunneling",
-        ),
-        k("experimental", "initialAutoProxyTimeout", "int", 1000),
-        k("experimental", "ignoredPorts", "port-list", None, modes=("mirrored",)),
-        k("experimental", "hostAddressLoopback", "bool", False, modes=("mirrored",)),
-        k("experimental", "swiotlb", "size", None, documented=False),
-        k("experimental", "virtioFsAggregateShares", "bool", True, documented=False),
-        k("experimental", "setVersionDebug", "bool", False, documented=False, note="debug only"),
-        k("general", "distributionInstallPath", "path", None, documented=False, note="default %LOCALAPPDATA%\\wsl"),
-        k("general", "instanceIdleTimeout", "int", 15000, documented=False),
-    ]
 
 
 def _wslconf_keys() -> list[KeySpec]:
@@ -218,24 +107,34 @@ def _wslconf_keys() -> list[KeySpec]:
     ]
 
 
-SCHEMA: dict[str, tuple[KeySpec, ...]] = {
-    "wslconfig": tuple(_wslconfig_keys()),
-    "wslconf": tuple(_wslconf_keys()),
-}
+WSLCONF_KEYS: tuple[KeySpec, ...] = tuple(_wslconf_keys())
+_INDEX: dict[str, dict[str, KeySpec]] = {}  # file type -> lower-case "section.key" (aliases too) -> KeySpec
 
-# lower-case "section.key" (including aliases) -> KeySpec
-_LOOKUP: dict[str, dict[str, KeySpec]] = {}
-for _file_type, _specs in SCHEMA.items():
-    _LOOKUP[_file_type] = {}
-    for _spec in _specs:
-        for _name in (_spec.name, *_spec.aliases):
-            _LOOKUP[_file_type][_name.lower()] = _spec
+
+def schema(file_type: str) -> tuple[KeySpec, ...]:
+    """The keys WSL knows in a file type; the .wslconfig table is imported on its first use."""
+    if file_type == "wslconfig":
+        from ansible_collections.effective.wsl.plugins.module_utils._wslconfig_schema import WSLCONFIG_KEYS
+
+        return WSLCONFIG_KEYS
+    if file_type == "wslconf":
+        return WSLCONF_KEYS
+    raise ValueError(f"file_type must be one of {', '.join(FILE_TYPES)}, got {file_type!r}")
+
+
+def _index(file_type: str) -> dict[str, KeySpec]:
+    index = _INDEX.get(file_type)
+    if index is None:
+        index = _INDEX[file_type] = {
+            name.lower(): spec for spec in schema(file_type) for name in (spec.name, *spec.aliases)
+        }
+    return index
 
 
 def sections(file_type: str) -> list[str]:
     """Canonical section names of a file type (alias-only sections included)."""
     names: dict[str, None] = {}
-    for spec in SCHEMA[file_type]:
+    for spec in schema(file_type):
         names[spec.section] = None
         for alias in spec.aliases:
             names[alias.split(".", 1)[0]] = None
@@ -244,7 +143,7 @@ def sections(file_type: str) -> list[str]:
 
 def lookup_key(file_type: str, section: str, key: str) -> KeySpec | None:
     """The KeySpec WSL matches for ``section``/``key`` (case-insensitive, legacy aliases included)."""
-    return _LOOKUP[file_type].get(f"{section}.{key}".lower())
+    return _index(file_type).get(f"{section}.{key}".lower())
 
 
 def default_value(file_type: str, section: str, key: str) -> object:
@@ -634,31 +533,6 @@ def parse(text: str, file_type: str) -> Document:
 # Typed values as WSL reads them
 # --------------------------------------------------------------------------------------------
 
-UINT64_BOUND = 1 << 64
-_SIZE_UNITS = {"B": 1, "K": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MB": 1 << 20, "G": 1 << 30, "GB": 1 << 30}
-_SIZE_UNITS.update({"T": 1 << 40, "TB": 1 << 40})
-_C_SPACE = " \t\n\v\f\r"
-
-
-def _strtoull10(text: str) -> tuple[int, int]:
-    """C strtoull(base 10): (value, index of the first unparsed character)."""
-    i = 0
-    while i < len(text) and text[i] in _C_SPACE:
-        i += 1
-    sign = 1
-    if i < len(text) and text[i] in "+-":
-        sign = -1 if text[i] == "-" else 1
-        i += 1
-    digits_start = i
-    while i < len(text) and "0" <= text[i] <= "9":
-        i += 1
-    if i == digits_start:
-        return 0, 0
-    number = int(text[digits_start:i])
-    if number >= UINT64_BOUND:
-        return UINT64_BOUND - 1, i
-    return (number * sign) % UINT64_BOUND, i
-
 
 def strtol0(text: str) -> int | None:
     """C strtol(base 0) that must consume the whole string (WSL checks ``*end == 0``), or None."""
@@ -695,17 +569,6 @@ def wsl_parse_value(spec: KeySpec, raw: str) -> tuple[bool, object, str]:
         elif not -(1 << 31) <= number < (1 << 31):
             return False, None, "out of the 32-bit integer range"
         return True, number, ""
-    if kind == "size":
-        # ParseMemorySize: strtoull base 10, then nothing or one of B K KB M MB G GB T TB (upper case)
-        number, end = _strtoull10(raw)
-        if number == 0 and not (raw.startswith("0") and end == 1):
-            return False, None, "not a size (digits, then B, K, KB, M, MB, G, GB, T or TB in upper case)"
-        unit = raw[end:]
-        if unit == "":
-            return True, number, ""
-        if unit not in _SIZE_UNITS:
-            return False, None, "unknown unit (use B, K, KB, M, MB, G, GB, T or TB, upper case, no space)"
-        return True, (number * _SIZE_UNITS[unit]) % UINT64_BOUND, ""
     if kind in ("path", "string"):
         if spec.file_type == "wslconfig" and not raw.isascii():
             # the scanner kept one byte per character (configfile.cpp:749); WSL turns the bytes into
@@ -720,38 +583,10 @@ def wsl_parse_value(spec: KeySpec, raw: str) -> tuple[bool, object, str]:
             if raw.lower() == choice.lower():
                 return True, choice, ""
         return False, None, f"allowed: {', '.join(spec.choices)}"
-    if kind == "ip":
-        try:
-            return True, str(ipaddress.IPv4Address(raw)), ""
-        except ValueError:
-            return False, None, "not an IPv4 address"
-    if kind == "port-list":
-        ports = {port for port in (_port_item(item) for item in _port_items(raw)) if port is not None}
-        return True, sorted(ports), ""
-    if kind == "mac":
-        match = re.fullmatch(r"([0-9A-Fa-f]{2})([:-])([0-9A-Fa-f]{2})(?:\2([0-9A-Fa-f]{2})){4}", raw)
-        if not match:
-            return False, None, "not a MAC address (WSL refuses to start)"
-        return True, ":".join(re.findall(r"[0-9A-Fa-f]{2}", raw)).upper(), ""
-    raise ValueError(f"unknown value type {kind}")
+    # size, ip, port-list and mac: the types only .wslconfig keys have, read with their table
+    from ansible_collections.effective.wsl.plugins.module_utils._wslconfig_schema import wslconfig_value
 
-
-def _port_items(raw: str) -> list[str]:
-    # WslCoreConfig.cpp:37 splits on "," with wsl::shared::string::Split (stringshared.h:123-137): no empty items
-    return [part for part in raw.split(",") if part]
-
-
-def _port_item(item: str) -> int | None:
-    """One ignoredPorts item as WslCoreConfig.cpp:40-47 reads it: std::stoi (a prefix), then 1..65535."""
-    match = re.match(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", item)
-    if match and 0 < int(match.group(1)) <= 65535:
-        return int(match.group(1))
-    return None
-
-
-def rejected_port_items(raw: str) -> list[str]:
-    """The ignoredPorts items WSL warns about (one MessageConfigInvalidInteger each) and skips."""
-    return [item for item in _port_items(raw) if _port_item(item) is None]
+    return wslconfig_value(spec, raw)
 
 
 def clean_hostname(name: str) -> str:
@@ -791,7 +626,7 @@ def lookup_entry(file_type: str, entry: Entry) -> KeySpec | None:
     """The KeySpec WSL matches for a key line, or None (unknown key, no section, mangled section)."""
     if entry.kind != "key" or entry.section is None:
         return None
-    return _LOOKUP[file_type].get(entry.wsl_name.lower())
+    return _index(file_type).get(entry.wsl_name.lower())
 
 
 def key_states(doc: Document) -> dict[str, KeyState]:
@@ -826,59 +661,3 @@ def effective_settings(text: str, file_type: str) -> dict[str, dict[str, object]
         if state.read is not None and state.accepted:
             result.setdefault(state.spec.section, {})[state.spec.key] = state.value
     return result
-
-
-# --------------------------------------------------------------------------------------------
-# Bytes <-> text, keeping encoding, BOM and line endings
-# --------------------------------------------------------------------------------------------
-
-
-class WslConfError(ValueError):
-    """Bad input or a file the engine refuses to edit; the message says what and why."""
-
-
-class FileFormat(NamedTuple):
-    encoding: str = "utf-8"  # "utf-8", "utf-16-le" or "utf-16-be"
-    bom: bool = False
-
-
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-
-
-def decode(data: bytes, file_type: str) -> tuple[str, FileFormat]:
-    """Bytes to text the way WSL opens the file; encode(text, fmt) gives the same bytes back.
-
-    .wslconfig: the CRT honours a UTF-8 or UTF-16 BOM, otherwise UTF-8 (§1.2). wsl.conf: read as
-    bytes in the C locale (§2.1), so a BOM stays in the text (and makes line 1 invalid). Bytes
-    that are not valid UTF-8 survive as surrogate escapes.
-    """
-    if file_type == "wslconfig":
-        for bom, encoding in _BOMS:
-            if data.startswith(bom):
-                body = data[len(bom) :]
-                if encoding == "utf-8":
-                    return body.decode("utf-8", "surrogateescape"), FileFormat("utf-8", True)
-                try:
-                    return body.decode(encoding, "surrogatepass"), FileFormat(encoding, True)
-                except UnicodeDecodeError as exc:
-                    message = f"the file starts with a {encoding} BOM but is not valid {encoding}: {exc}"
-                    raise WslConfError(message) from None
-    return data.decode("utf-8", "surrogateescape"), FileFormat()
-
-
-def encode(text: str, fmt: FileFormat) -> bytes:
-    if fmt.encoding == "utf-8":
-        return (codecs.BOM_UTF8 if fmt.bom else b"") + text.encode("utf-8", "surrogateescape")
-    bom = codecs.BOM_UTF16_LE if fmt.encoding == "utf-16-le" else codecs.BOM_UTF16_BE
-    return (bom if fmt.bom else b"") + text.encode(fmt.encoding, "surrogatepass")
-
-
-def line_ending(text: str, file_type: str) -> str:
-    """The file's line ending (CRLF wins when present); for an empty file CRLF for .wslconfig, LF for wsl.conf."""
-    if "\r\n" in text:
-        return "\r\n"
-    if "\n" in text:
-        return "\n"
-    if "\r" in text:
-        return "\r"
-    return "\r\n" if file_type == "wslconfig" else "\n"

@@ -4,7 +4,8 @@
 
 PRIVATE to the effective.wsl collection: the API may change at any time. Pure functions over
 plain data, standard library only (this file ships to targets). The scanner and the key schema
-are in ``_wslconf``; every edit is checked by reading the result back the way WSL does.
+are in ``_wslconf`` (the ``.wslconfig`` keys in ``_wslconfig_schema``), the bytes of a file in
+``_wslconf_codec``; every edit is checked by reading the result back the way WSL does.
 """
 
 from __future__ import annotations
@@ -18,28 +19,28 @@ from ansible_collections.effective.wsl.plugins.module_utils._typename import bui
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
     FILE_TYPES,
     RESTART_FOR_FILE_TYPE,
-    SCHEMA,
-    UINT64_BOUND,
     Document,
     Entry,
-    FileFormat,
     KeySpec,
-    WslConfError,
     clean_hostname,
-    decode,
     effective_settings,
-    encode,
     is_read,
     key_states,
-    line_ending,
     lookup_entry,
     lookup_key,
     mangles_section,
     parse,
-    rejected_port_items,
+    schema,
     sections,
     strtol0,
     wsl_parse_value,
+)
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import (
+    FileFormat,
+    WslConfError,
+    decode,
+    encode,
+    line_ending,
 )
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_effect import (
     POLICY_KEYS,
@@ -48,6 +49,7 @@ from ansible_collections.effective.wsl.plugins.module_utils._wslconf_effect impo
     policy_default_mode,
     resolve,
 )
+from ansible_collections.effective.wsl.plugins.module_utils._wslconfig_schema import UINT64_BOUND, rejected_port_items
 
 
 def suggest(name: str, candidates: list[str]) -> str:
@@ -342,8 +344,8 @@ def validate_settings(
 
 
 def _unknown_key(file_type, section, key, value, unknown_keys) -> Requested:
-    candidates = [spec.key for spec in SCHEMA[file_type] if spec.section.lower() == section.lower()]
-    hint = suggest(key, candidates or [spec.key for spec in SCHEMA[file_type]])
+    candidates = [spec.key for spec in schema(file_type) if spec.section.lower() == section.lower()]
+    hint = suggest(key, candidates or [spec.key for spec in schema(file_type)])
     if unknown_keys == "error":
         raise WslConfError(
             f"[{section}] {key}: unknown key for {_FILE_LABEL[file_type]}{hint}; allowed in [{section}]: "
@@ -646,8 +648,8 @@ def _key_diagnostics(doc: Document, entry: Entry, where: str, seen: dict[str, En
         return [Diagnostic("unknown_key", entry.wsl_line, message, key=written)]
     spec = lookup_entry(file_type, entry)
     if spec is None:
-        candidates = [s.key for s in SCHEMA[file_type] if s.section.lower() == entry.section.lower()]
-        hint = suggest(entry.name, candidates or [s.key for s in SCHEMA[file_type]])
+        candidates = [s.key for s in schema(file_type) if s.section.lower() == entry.section.lower()]
+        hint = suggest(entry.name, candidates or [s.key for s in schema(file_type)])
         message = f"{where}: unknown key [{entry.section}] {entry.name}{hint}; WSL ignores it"
         return [Diagnostic("unknown_key", entry.wsl_line, message, key=written)]
     if spec.name in seen:

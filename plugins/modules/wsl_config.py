@@ -249,7 +249,8 @@ from ansible_collections.effective.wsl.plugins.module_utils._safefile import (
     remove_stale_temps,
     write_atomically,
 )
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import FILE_TYPES, WslConfError
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf import FILE_TYPES
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import WslConfError
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import update, validate_settings
 
 ARGUMENT_SPEC = {

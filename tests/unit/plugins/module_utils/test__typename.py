@@ -11,7 +11,7 @@ except ImportError:  # ansible-core < 2.19: the YAML loader's AnsibleUnicode/Ans
 
 from ansible_collections.effective.wsl.plugins.module_utils._typename import builtin_type_name
 from ansible_collections.effective.wsl.plugins.module_utils._winpath import WinPathError, to_wsl_path
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import WslConfError
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import WslConfError
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import validate_settings
 from ansible_collections.effective.wsl.plugins.plugin_utils._certs import (
     CertificateInputError,

@@ -5,15 +5,17 @@ import codecs
 import pytest
 
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
-    FileFormat,
-    WslConfError,
-    decode,
     effective_settings,
-    encode,
-    line_ending,
     lookup_key,
     parse,
     wsl_parse_value,
+)
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import (
+    FileFormat,
+    WslConfError,
+    decode,
+    encode,
+    line_ending,
 )
 
 

@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
-    SCHEMA,
+    FILE_TYPES,
     effective_settings,
     key_states,
     lookup_key,
     parse,
+    schema,
     wsl_parse_value,
 )
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import (
@@ -187,7 +188,7 @@ def test_writer_structure(case):
 
 def test_every_schema_key_of_the_fixture_is_known():
     """Every key the fixture reads is in the engine's schema (no silent unknown key)."""
-    known = {spec.name.lower() for specs in SCHEMA.values() for spec in specs}
+    known = {spec.name.lower() for file_type in FILE_TYPES for spec in schema(file_type)}
     named = {
         name
         for case in CASES

@@ -4,7 +4,8 @@ import codecs
 
 import pytest
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import WslConfError, parse
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf import parse
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import WslConfError
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import (
     diagnose,
     diagnostics,

@@ -4,15 +4,16 @@ import os
 import pathlib
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
-    SCHEMA,
     VALUE_TYPES,
     default_value,
     effective_settings,
     lookup_key,
+    schema,
 )
 
 # The child interpreter imports the collection from the same path as this test run.
@@ -116,8 +117,8 @@ WSLCONF_KEYS = {
 @pytest.mark.parametrize(("file_type", "keys"), [("wslconfig", WSLCONFIG_KEYS), ("wslconf", WSLCONF_KEYS)])
 def test_schema_has_every_key_of_the_reference_and_nothing_else(file_type, keys):
     expected = {(section, key) for section, names in keys.items() for key in names.split()}
-    assert {(spec.section, spec.key) for spec in SCHEMA[file_type]} == expected
-    for spec in SCHEMA[file_type]:
+    assert {(spec.section, spec.key) for spec in schema(file_type)} == expected
+    for spec in schema(file_type):
         assert spec.type in VALUE_TYPES
         assert spec.restart == {"wslconfig": "wsl_shutdown", "wslconf": "distro_terminate"}[file_type]
         assert lookup_key(file_type, spec.section.upper(), spec.key.lower()) is spec
@@ -139,15 +140,34 @@ def test_mode_notes():
     assert lookup_key("wslconfig", "wsl2", "dnsProxy").note == "NAT only"
 
 
-def test_reading_does_not_load_the_editor():
-    """wsl_facts and wsl_symlink ship _wslconf only; the editor must stay out of their payload."""
-    code = (
-        "import sys; import ansible_collections.effective.wsl.plugins.module_utils._wslconf as reader; "
-        "print(reader.effective_settings('[automount]\\nroot = /win\\n', 'wslconf')['automount']['root']); "
-        "print(any(name.endswith('_wslconf_edit') for name in sys.modules))"
+def test_reading_wsl_conf_loads_only_the_reading_half():
+    """wsl_facts and wsl_symlink read /etc/wsl.conf; on the target every module_util they import is compiled from
+    source on each run, so the editor, the byte codecs and the .wslconfig schema stay unloaded until a caller
+    needs them. The .wslconfig schema is loaded on the first .wslconfig lookup."""
+    code = textwrap.dedent(
+        r"""
+        import sys
+        from ansible_collections.effective.wsl.plugins.module_utils import _wslconf, _wslnet  # what wsl_facts imports
+
+        def loaded():
+            optional = ("_wslconf_edit", "_wslconf_codec", "_wslconfig_schema")
+            return sorted(name.rsplit(".", 1)[-1] for name in sys.modules if name.endswith(optional))
+
+        settings = _wslconf.effective_settings("[automount]\nroot = /win\n[boot]\nsystemd=1\n", "wslconf")
+        print(settings["automount"]["root"], settings["boot"]["systemd"],
+              _wslconf.default_value("wslconf", "gpu", "enabled"))
+        print(loaded())
+        print(_wslconf.effective_settings("[wsl2]\nmemory=1GB\n", "wslconfig"))
+        print(loaded())
+        """
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=ENVIRONMENT)
-    assert done.stdout.split() == ["/win", "False"]
+    assert done.stdout.splitlines() == [
+        "/win True True",
+        "[]",
+        "{'wsl2': {'memory': 1073741824}}",
+        "['_wslconfig_schema']",
+    ]
 
 
 def test_notes_follow_the_source():

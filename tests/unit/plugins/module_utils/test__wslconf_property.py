@@ -11,14 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
-    SCHEMA,
-    WslConfError,
-    decode,
+    FILE_TYPES,
     effective_settings,
-    encode,
     parse,
+    schema,
     sections,
 )
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import WslConfError, decode, encode
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import diagnostics, update, validate_settings
 
 SPECIAL = [*'[]=#"\\ \t\r\n;_-.', "\ufeff", "\u00e9", "\u4e2d", "\x00", "\v"]
@@ -210,8 +209,8 @@ def _flat(settings):
 # --- WSL's scanner rules (issue 15) -------------------------------------------------------------------
 
 KEYS = {
-    file_type: [(spec.section, spec.key) for spec in specs if spec.type in ("string", "path")]
-    for file_type, specs in SCHEMA.items()
+    file_type: [(spec.section, spec.key) for spec in schema(file_type) if spec.type in ("string", "path")]
+    for file_type in FILE_TYPES
 }
 PLAIN_VALUE = st.text(alphabet="abcXYZ019 ./:-", min_size=1, max_size=20).filter(lambda v: v.strip(" ") == v)
 
@@ -248,7 +247,7 @@ BROKEN = st.tuples(
 def test_keys_after_a_broken_header_in_wslconfig(header, broken, data):
     # configfile.cpp:478-512, 559, 565: a header that breaks after its first letter leaves its name in WSL's
     # buffer, and the keys after it are looked up under its first len(header) characters (NUL-padded)
-    spec = data.draw(st.sampled_from([s for s in SCHEMA["wslconfig"] if s.section == header and s.type == "int"]))
+    spec = data.draw(st.sampled_from([s for s in schema("wslconfig") if s.section == header and s.type == "int"]))
     name, tail = broken
     text = f"[{header}]\n[{name}{tail}]\n{spec.key}=7\n"
     still_read = name[: len(header)].ljust(len(header), "\0").lower() == header.lower()

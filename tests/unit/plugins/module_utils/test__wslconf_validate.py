@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import WslConfError
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import WslConfError
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import validate_settings
 
 
