@@ -401,19 +401,25 @@ def concern_of(task: str, action: str) -> str:
     return ACTION_CONCERNS.get(action, "other")
 
 
-def module_concern(task: str, action: str, module: str) -> str:
-    """A module of the collection counts for its own concern (the wsl_distro plan task runs wsl_facts and
-    wsl_symlink); any other module for its task's (a task name's prefix, else the task's action)."""
+# A module execution that serves more than one concern counts once for each of them.
+MODULE_CONCERNS = {"effective.wsl.wsl_distro_plan": ("facts", "downloads")}
+
+
+def module_concerns(task: str, action: str, module: str) -> tuple[str, ...]:
+    """A module of the collection counts for its own concerns (the wsl_distro plan task's module gathers the facts
+    and makes the links); any other module for its task's (a task name's prefix, else the task's action)."""
+    if " | " not in task and module in MODULE_CONCERNS:
+        return MODULE_CONCERNS[module]
     if " | " not in task and module in ACTION_CONCERNS:
-        return ACTION_CONCERNS[module]
-    return concern_of(task, action)
+        return (ACTION_CONCERNS[module],)
+    return (concern_of(task, action),)
 
 
 def modules_by_concern(run: Run, host: str) -> dict[str, int]:
     counts: Counter = Counter()
     for task, action, modules in run.modules_by_task(host):
         for module in modules:
-            counts[module_concern(task, action, module)] += 1
+            counts.update(module_concerns(task, action, module))
     return dict(sorted(counts.items()))
 
 

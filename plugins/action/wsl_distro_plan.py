@@ -1,12 +1,12 @@
 # Copyright: (c) 2026, effective.wsl maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin for effective.wsl.wsl_distro_plan: the wsl_distro role's facts, every decision that is data, and
-the links.
+the links, in one task run and one module execution.
 
-One task run instead of a chain of set_fact, debug and fail tasks and a loop: gather effective.wsl.wsl_facts,
-refuse a target that is not WSL, check that a wsl.conf change could be followed by its restart
-(effective.wsl.wsl_restart with validate, before anything is written), work out the links and, with make_links,
-make each of them with effective.wsl.wsl_symlink. Notes come back as this task's warnings.
+The module (plugins/modules/wsl_distro_plan.py) gathers effective.wsl.wsl_facts and makes the links on the target;
+this plugin adds what only the controller knows: the Windows host's Downloads folder from its facts, the refusal of
+a target that is not WSL (naming it) and the restart check (effective.wsl.wsl_restart with validate). Notes come
+back as this task's warnings.
 """
 
 from __future__ import annotations
@@ -16,28 +16,10 @@ from ansible.plugins.action import ActionBase
 # Imported here, not through the action loader in the worker: the strategy loads this plugin in the main process,
 # so every forked worker inherits wsl_restart and its engine already imported.
 from ansible_collections.effective.wsl.plugins.action.wsl_restart import ActionModule as RestartAction
+from ansible_collections.effective.wsl.plugins.module_utils._distroplan import ARGUMENT_SPEC, automount_root, plan
 from ansible_collections.effective.wsl.plugins.plugin_utils._module_results import failure_detail
 
-DEFAULT_AUTOMOUNT_ROOT = "/mnt/"
-SYMLINK_MODULE = "effective.wsl.wsl_symlink"
-LINK_OPTIONS = ("src", "dest", "state", "force", "require_target", "parents", "owner", "group")
-
-ARGUMENT_SPEC = {
-    "gather": {"type": "bool", "default": True},
-    "windows_host": {"type": "str", "default": ""},
-    "windows_user": {"type": "str", "default": ""},
-    "downloads_link": {"type": "str", "default": ""},
-    "symlinks": {"type": "list", "elements": "dict", "default": []},
-    "project_paths": {"type": "list", "elements": "str", "default": []},
-    "restart": {"type": "dict"},
-    "make_links": {"type": "bool", "default": False},
-}
-
-NO_DOWNLOADS = (
-    "No Downloads link: the Windows Downloads folder is unknown. Set wsl_distro_windows_host to the inventory name "
-    "of the Windows host (its facts give known_folders.downloads) or wsl_distro_windows_user to the Windows user "
-    "name; set wsl_distro_downloads_link to '' to silence this."
-)
+MODULE = "effective.wsl.wsl_distro_plan"
 
 
 def not_wsl_message(host: str) -> str:
@@ -47,37 +29,9 @@ def not_wsl_message(host: str) -> str:
     )
 
 
-def automount_root(wsl_facts: dict) -> str:
-    automount = wsl_facts.get("automount") or {}
-    return automount.get("root") or DEFAULT_AUTOMOUNT_ROOT
-
-
-def downloads_folder(known_folders: dict, windows_user: str) -> str:
-    """The host facts' Downloads folder (it may be redirected, e.g. to OneDrive), else the user's default one."""
-    found = known_folders.get("downloads") if isinstance(known_folders, dict) else None
-    if found:
-        return str(found)
-    return f"C:/Users/{windows_user}/Downloads" if windows_user else ""
-
-
-def project_path_warnings(project_paths: list[str], root: str) -> list[str]:
-    return [
-        f"{path} is on the Windows file system (under {root}). Linux tools reach it through the 9p/drvfs bridge, many "
-        "times slower than the Linux file system: keep the project in the Linux home and reach Windows files through "
-        "links."
-        for path in project_paths
-        if f"{path}/".startswith(root)
-    ]
-
-
-def plan_links(downloads_link: str, downloads_src: str, symlinks: list[dict], root: str) -> list[dict]:
-    """wsl_symlink options for each link: the Downloads link first, then the given ones (unset options left out)."""
-    links = []
-    if downloads_link and downloads_src:
-        links.append({"src": downloads_src, "dest": downloads_link})
-    for link in symlinks:
-        links.append({name: link[name] for name in LINK_OPTIONS if link.get(name) is not None})
-    return [dict(link, automount_root=root) for link in links]
+def is_wsl(facts: dict) -> bool:
+    wsl_facts = facts.get("wsl")
+    return isinstance(wsl_facts, dict) and bool(wsl_facts.get("is_wsl"))
 
 
 class ActionModule(ActionBase):
@@ -90,31 +44,33 @@ class ActionModule(ActionBase):
         del tmp
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         result["changed"] = False
+        host = task_vars.get("inventory_hostname", "this host")
         facts = dict(task_vars.get("ansible_facts") or {})
-        if args["gather"]:
-            gathered = self._execute_module(module_name="effective.wsl.wsl_facts", module_args={}, task_vars=task_vars)
-            if gathered.get("failed"):
-                result.update(failed=True, msg=f"effective.wsl.wsl_facts failed: {gathered.get('msg', 'no message')}")
-                return result
-            facts.update(gathered.get("ansible_facts") or {})
-            result["ansible_facts"] = gathered.get("ansible_facts") or {}
-            if gathered.get("warnings"):
-                result["warnings"] = list(gathered["warnings"])
-        wsl_facts = facts.get("wsl") if isinstance(facts.get("wsl"), dict) else {}
-        if not wsl_facts.get("is_wsl"):
-            result.update(failed=True, msg=not_wsl_message(task_vars.get("inventory_hostname", "this host")))
+        if not args["downloads_folder"]:
+            args["downloads_folder"] = str(self._known_folders(task_vars, args["windows_host"]).get("downloads") or "")
+
+        if not args["gather"] and not is_wsl(facts):
+            result.update(failed=True, msg=not_wsl_message(host))
             return result
+        if args["gather"] or args["make_links"]:
+            module_args = {name: value for name, value in args.items() if name != "restart"}
+            outcome = self._execute_module(module_name=MODULE, module_args=module_args, task_vars=task_vars)
+            facts.update(outcome.get("ansible_facts") or {})
+            if outcome.get("failed") and "link_results" not in outcome:
+                result.update(failed=True, msg=f"{MODULE} failed: {failure_detail(outcome)}")
+                return result
+            result.update(outcome)
+            if not is_wsl(facts):
+                result.update(failed=True, msg=not_wsl_message(host))
+                return result
+        else:
+            planned = plan(args, automount_root(facts.get("wsl") or {}))
+            if planned["warnings"]:
+                result["warnings"] = planned["warnings"]
+            result.update({key: value for key, value in planned.items() if key != "warnings"})
 
-        root = automount_root(wsl_facts)
-        downloads_src = downloads_folder(self._known_folders(task_vars, args["windows_host"]), args["windows_user"])
-        warnings = project_path_warnings(args["project_paths"], root)
-        if args["downloads_link"] and not downloads_src:
-            warnings.append(NO_DOWNLOADS)
-        if warnings:
-            result["warnings"] = result.get("warnings", []) + warnings
-
-        if args["restart"] is not None:
-            # Before anything is written: a wsl.conf change needs `wsl --terminate <distro>`, which needs its name.
+        if args["restart"] is not None and not result.get("failed"):
+            # Before /etc/wsl.conf is written: a change there needs `wsl --terminate <distro>`, which needs its name.
             # Whose VM the distro is in: this task's own windows_user and windows_host unless the restart names others.
             restart = {"windows_user": args["windows_user"], "windows_host": args["windows_host"], **args["restart"]}
             check = self._check_restart(restart, dict(task_vars, ansible_facts=facts))
@@ -122,36 +78,7 @@ class ActionModule(ActionBase):
                 result.update(failed=True, msg=check.get("msg"))
                 return result
             result["restart_check"] = check.get("msg")
-        links = plan_links(args["downloads_link"], downloads_src, args["symlinks"], root)
-        result.update(automount_root=root, downloads_src=downloads_src, links=links)
-        if args["make_links"]:
-            self._make_links(result, links, task_vars)
         return result
-
-    def _make_links(self, result: dict, links: list[dict], task_vars: dict) -> None:
-        """effective.wsl.wsl_symlink for each link, as a loop over them would: every link is tried, one result each
-        in link_results, their diffs and warnings lifted to this task's, and the task fails if one link failed."""
-        outcomes, diffs, failures = [], [], []
-        for link in links:
-            outcome = self._execute_module(module_name=SYMLINK_MODULE, module_args=dict(link), task_vars=task_vars)
-            outcomes.append(outcome)
-            if outcome.get("failed"):
-                failures.append(f"{link['dest']}: {failure_detail(outcome)}")
-                continue
-            result["changed"] = result["changed"] or bool(outcome.get("changed"))
-            if outcome.get("diff"):
-                diffs.append(outcome["diff"])
-            if outcome.get("warnings"):
-                result["warnings"] = result.get("warnings", []) + list(outcome["warnings"])
-        result["link_results"] = outcomes
-        if diffs:
-            result["diff"] = diffs
-        if failures:
-            result.update(
-                failed=True,
-                msg=f"effective.wsl.wsl_symlink failed for {len(failures)} of {len(links)} "
-                "links: " + "; ".join(failures),
-            )
 
     @staticmethod
     def _known_folders(task_vars: dict, windows_host: str) -> dict:

@@ -1,7 +1,6 @@
 #!/usr/bin/python
 # Copyright: (c) 2026, effective.wsl maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-# This file holds documentation only; the action plugin plugins/action/wsl_distro_plan.py does the work.
 
 from __future__ import annotations
 
@@ -13,26 +12,29 @@ description:
   - The first task of the P(effective.wsl.wsl_distro#role) role; every decision that is data is made here, in one task
     run, instead of a chain of C(set_fact), C(debug) and C(fail) tasks, and with O(make_links=true) the links are made
     in the same task run instead of a loop task.
-  - Runs M(effective.wsl.wsl_facts) (unless O(gather=false)) and returns its C(ansible_facts.wsl).
-  - Fails when the target is not a WSL distro (C(ansible_facts.wsl.is_wsl) false), naming the host.
-  - With O(restart), checks that the C(wsl --terminate <distro>) a C(/etc/wsl.conf) change needs can be planned, by
-    running the M(effective.wsl.wsl_restart) action with C(validate=true); fails with its reason otherwise (for
-    example when the distro name is unknown). Nothing is recorded.
-  - Works out the automount root (from the facts, V(/mnt/) by default), the Windows Downloads folder (the
-    C(known_folders.downloads) of O(windows_host)'s M(effective.wsl.wsl_host_facts), else
-    C(C:/Users/<windows_user>/Downloads)) and returns the links to make as M(effective.wsl.wsl_symlink) options.
+  - One module execution on the target gathers the facts of M(effective.wsl.wsl_facts) (unless O(gather=false)) and,
+    with O(make_links=true), makes the links with the engine of M(effective.wsl.wsl_symlink). Its action plugin adds
+    what only the controller knows (the Windows host's facts, the host's inventory name, the restart check).
+  - Fails when the target is not a WSL distro (C(ansible_facts.wsl.is_wsl) false), naming the host; no link is made.
+  - Works out the automount root (from the facts, V(/mnt/) by default), the Windows Downloads folder
+    (O(downloads_folder), else the C(known_folders.downloads) of O(windows_host)'s M(effective.wsl.wsl_host_facts),
+    else C(C:/Users/<windows_user>/Downloads)) and returns the links to make as M(effective.wsl.wsl_symlink) options.
   - Warns, in this task's result, about each item of O(project_paths) under the automount root, and when a Downloads
     link is asked for but the folder is unknown.
-  - With O(make_links=true), after every check passed, runs M(effective.wsl.wsl_symlink) for each planned link, in
-    order, as a loop over RV(links) would - every link is tried, and the task fails, naming each failed link, if one
-    failed. Each link's result is in RV(link_results); their warnings are this task's and, in diff mode, their diffs
-    are this task's (a list, one per link that has one).
-  - This is an action plugin; the modules it runs on the target are M(effective.wsl.wsl_facts) and, with
-    O(make_links=true), M(effective.wsl.wsl_symlink) once per link.
+  - With O(make_links=true), makes each planned link, in order, as a loop of M(effective.wsl.wsl_symlink) over
+    RV(links) would - each link's options are validated as that module validates them, every link is tried, and the
+    task fails, naming each failed link, if one failed. Each link's result is in RV(link_results); their warnings are
+    this task's and, in diff mode, their diffs are this task's (a list, one per link that has one).
+  - With O(restart), checks that the C(wsl --terminate <distro>) a C(/etc/wsl.conf) change needs can be planned, by
+    running the M(effective.wsl.wsl_restart) action with C(validate=true), and fails with its reason otherwise (for
+    example when the distro name is unknown). Nothing is recorded. The check needs the facts, so it runs after the
+    links were made (they need no restart) and before the role touches C(/etc/wsl.conf).
 options:
   gather:
     description:
-      - Run M(effective.wsl.wsl_facts) first. With V(false) the facts gathered earlier (C(ansible_facts.wsl)) are used.
+      - Gather the facts of M(effective.wsl.wsl_facts) first.
+      - With V(false) the facts gathered earlier (C(ansible_facts.wsl)) are used, and links take the automount root
+        from C(/etc/wsl.conf) as M(effective.wsl.wsl_symlink) does.
     type: bool
     default: true
   windows_host:
@@ -46,6 +48,13 @@ options:
     default: ""
   downloads_link:
     description: Path of the link to the Windows Downloads folder. Empty means no Downloads link.
+    type: str
+    default: ""
+  downloads_folder:
+    description:
+      - The Windows Downloads folder the Downloads link points to, for example V(D:\\OneDrive\\Downloads).
+      - Empty means the C(known_folders.downloads) of O(windows_host)'s facts, else
+        C(C:/Users/<windows_user>/Downloads).
     type: str
     default: ""
   symlinks:
@@ -68,8 +77,8 @@ options:
     type: dict
   make_links:
     description:
-      - Also make the planned links with M(effective.wsl.wsl_symlink), one module execution per link, in this task.
-      - V(false) only plans them (RV(links)).
+      - Also make the planned links, in the same module execution as the facts.
+      - V(false) only plans them (RV(links)); with O(gather=false) too, nothing runs on the target.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -78,8 +87,7 @@ attributes:
   check_mode:
     support: full
     details:
-      - The facts are gathered in check mode too; M(effective.wsl.wsl_symlink) runs in check mode and reports what it
-        would change.
+      - The facts are gathered in check mode too; the links report what they would change.
   diff_mode:
     support: full
     details: With O(make_links=true), the diff of each link that has one.
@@ -143,9 +151,9 @@ links:
   sample: [{"src": "C:/Users/steff/Downloads", "dest": "~/downloads", "automount_root": "/mnt/"}]
 link_results:
   description:
-    - The result of M(effective.wsl.wsl_symlink) for each item of RV(links), in the same order (for example C(dest),
-      C(src), C(previous_target), C(changed), C(failed), C(msg)).
-  returned: when make_links is true and the checks passed
+    - The result of each item of RV(links), in the same order, as M(effective.wsl.wsl_symlink) returns it (for example
+      C(dest), C(src), C(previous_target), C(changed)), or C(failed) and C(msg).
+  returned: when make_links is true and the target is a WSL distro
   type: list
   elements: dict
   sample: [{"changed": true, "dest": "/home/steff/downloads", "src": "/mnt/c/Users/steff/Downloads"}]
@@ -154,3 +162,73 @@ restart_check:
   returned: success and restart
   type: str
 """
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.effective.wsl.plugins.module_utils._distroplan import ARGUMENT_SPEC, plan
+from ansible_collections.effective.wsl.plugins.module_utils._wslfacts import gather
+from ansible_collections.effective.wsl.plugins.module_utils._wslsymlink import (
+    LINK_REQUIRED_IF,
+    LINK_SPEC,
+    SymlinkError,
+    distro_automount_root,
+    link,
+)
+
+
+def make_links(module: AnsibleModule, links: list[dict]) -> dict:
+    """Each link validated and made as effective.wsl.wsl_symlink would, every one tried: changed, link_results,
+    the diffs, and failed with a message naming each failed link."""
+    validator = ArgumentSpecValidator(LINK_SPEC, required_if=LINK_REQUIRED_IF)
+    outcomes, diffs, failures = [], [], []
+    for planned in links:
+        options = {name: value for name, value in planned.items() if name != "automount_root"}
+        validated = validator.validate(options)
+        if validated.error_messages:
+            outcome = {"failed": True, "msg": "; ".join(validated.error_messages)}
+        else:
+            params = dict(validated.validated_parameters, automount_root=planned["automount_root"], project_paths=[])
+            outcome = link(module, params)
+        outcomes.append(outcome)
+        if outcome.get("failed"):
+            failures.append(f"{planned.get('dest')}: {outcome['msg']}")
+        elif outcome.get("diff"):
+            diffs.append(outcome["diff"])
+    result = {"changed": any(outcome.get("changed") for outcome in outcomes), "link_results": outcomes}
+    if diffs:
+        result["diff"] = diffs
+    if failures:
+        result["failed"] = True
+        result["msg"] = f"{len(failures)} of {len(links)} links failed: " + "; ".join(failures)
+    return result
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    params = module.params
+    result = {"changed": False}
+    if params["gather"]:
+        facts = gather(module)
+        result["ansible_facts"] = {"wsl": facts}
+        if not facts["is_wsl"]:
+            module.exit_json(**result)  # the action plugin refuses the host, naming it
+        root = facts["automount"]["root"]
+    else:
+        try:
+            root = distro_automount_root()
+        except SymlinkError as error:
+            module.fail_json(msg=str(error))
+    planned = plan(params, root)
+    for warning in planned.pop("warnings"):
+        module.warn(warning)
+    result.update(planned)
+    if params["make_links"]:
+        result.update(make_links(module, planned["links"]))
+    if result.get("failed"):
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

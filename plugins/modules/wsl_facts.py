@@ -236,136 +236,10 @@ ansible_facts:
 """
 
 import ipaddress
-import os
-import pwd
-import socket
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslnet import (
-    RTNETLINK_DUMPS,
-    classify_networking,
-    detect_wsl,
-    interop_summary,
-    parse_drive_mounts,
-    rtnetlink_dump_request,
-    rtnetlink_to_ip_json,
-    split_rtnetlink_answer,
-)
-
-WSL_CONF_PATH = "/etc/wsl.conf"
-OBSERVED_FILES = {
-    "proc_version": "/proc/version",
-    "resolv_conf": "/etc/resolv.conf",
-    "wsl_conf": WSL_CONF_PATH,
-    "proc_mounts": "/proc/mounts",
-    "interop_binfmt": "/proc/sys/fs/binfmt_misc/WSLInterop",
-    "pid1_comm": "/proc/1/comm",
-}
-
-
-def read_text(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError:
-        return None
-
-
-def command_output(module: AnsibleModule, argv: list[str]) -> str | None:
-    """Run one command; None when it is missing or fails."""
-    executable = module.get_bin_path(argv[0])
-    if executable is None:
-        return None
-    rc, stdout, _stderr = module.run_command([executable, *argv[1:]], environ_update={"LC_ALL": "C"})
-    return stdout if rc == 0 else None
-
-
-def read_rtnetlink() -> tuple[list[dict], list[dict]] | tuple[None, None]:
-    """Links with their addresses, and routes, straight from the kernel (what `ip -j addr` and `ip -j route` show)."""
-    answers = []
-    try:
-        with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE) as sock:
-            sock.settimeout(5)  # the kernel answers at once; this only bounds a broken sandbox
-            for sequence, (request_type, answer_type, family_header) in enumerate(RTNETLINK_DUMPS, start=1):
-                sock.send(rtnetlink_dump_request(request_type, family_header, sequence))
-                payloads, done = [], False
-                while not done:
-                    messages, done = split_rtnetlink_answer(sock.recv(1 << 16))
-                    payloads += [payload for kind, payload in messages if kind == answer_type]
-                answers.append(payloads)
-    except OSError:
-        return None, None
-    return rtnetlink_to_ip_json(*answers)
-
-
-def current_user() -> dict:
-    uid = os.geteuid()
-    try:
-        entry = pwd.getpwuid(uid)
-    except KeyError:  # a uid without a passwd entry (containers)
-        return {"name": None, "uid": uid, "home": os.environ.get("HOME")}
-    return {"name": entry.pw_name, "uid": uid, "home": entry.pw_dir}
-
-
-def gather(module: AnsibleModule) -> dict:
-    files = {name: read_text(path) for name, path in OBSERVED_FILES.items()}
-    env = dict(os.environ)
-    wsl = detect_wsl(files["proc_version"], env, files["interop_binfmt"])
-    facts = {
-        "is_wsl": wsl["is_wsl"],
-        "version": wsl["version"],
-        "distro_name": env.get("WSL_DISTRO_NAME"),
-        "kernel": wsl["kernel"],
-        "user": current_user(),
-        "networking": None,
-        "interop": None,
-        "automount": None,
-        "systemd": None,
-        "wsl_conf": None,
-    }
-    if not wsl["is_wsl"]:
-        return facts
-
-    # Imported here: compiling the wsl.conf parser is most of this module's cost, and a non-WSL host needs none.
-    from ansible_collections.effective.wsl.plugins.module_utils._wslconf import default_value, effective_settings
-
-    settings = effective_settings(files["wsl_conf"] or "", "wslconf")
-
-    def setting(section: str, key: str):
-        value = settings.get(section, {}).get(key)
-        return default_value("wslconf", section, key) if value is None else value
-
-    automount_root = setting("automount", "root")
-    if not automount_root.endswith("/"):
-        automount_root += "/"
-    links, routes = read_rtnetlink()
-    facts["networking"] = classify_networking(
-        links=links,
-        routes=routes,
-        resolv_conf=files["resolv_conf"],
-        wslinfo_output=command_output(module, ["wslinfo", "--networking-mode"]),
-        proc_version=files["proc_version"],
-        env=env,
-        interop_binfmt=files["interop_binfmt"],
-        dns_tunneling_address=module.params["dns_tunneling_address"],
-    )
-    facts["interop"] = interop_summary(
-        setting("interop", "enabled"),
-        setting("interop", "appendWindowsPath"),
-        files["interop_binfmt"],
-    )
-    facts["automount"] = {
-        "enabled": setting("automount", "enabled"),
-        "root": automount_root,
-        "drives": parse_drive_mounts(files["proc_mounts"], automount_root),
-    }
-    facts["systemd"] = {
-        "enabled_in_wsl_conf": setting("boot", "systemd"),
-        "running": (files["pid1_comm"] or "").strip() == "systemd",
-    }
-    facts["wsl_conf"] = {"path": WSL_CONF_PATH, "exists": files["wsl_conf"] is not None, "settings": settings}
-    return facts
+from ansible_collections.effective.wsl.plugins.module_utils._wslfacts import gather
 
 
 def main():
@@ -379,7 +253,7 @@ def main():
             ipaddress.IPv4Address(address)
         except ValueError:
             module.fail_json(msg=f"dns_tunneling_address: {address!r} is not an IPv4 address (e.g. 10.255.255.254)")
-    module.exit_json(changed=False, ansible_facts={"wsl": gather(module)})
+    module.exit_json(changed=False, ansible_facts={"wsl": gather(module, address)})
 
 
 if __name__ == "__main__":

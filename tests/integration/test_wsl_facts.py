@@ -160,7 +160,7 @@ def test_gather_facts_with_ansible_facts_modules(wsl_nat):
 # The module reads the kernel's rtnetlink answers itself; `ip` is the reference for what they mean.
 COMPARE_WITH_IP = """
 import json, subprocess
-from ansible_collections.effective.wsl.plugins.modules.wsl_facts import read_rtnetlink
+from ansible_collections.effective.wsl.plugins.module_utils._wslfacts import read_rtnetlink
 links, routes = read_rtnetlink()
 ip_links = json.loads(subprocess.check_output(["ip", "-j", "addr"]))
 ip_routes = json.loads(subprocess.check_output(["ip", "-j", "route"]))

@@ -1,7 +1,8 @@
-"""plugins/action/wsl_distro_plan.py: the wsl_distro role's decisions, made in one task on the controller.
+"""plugins/action/wsl_distro_plan.py: what only the controller knows, around one run of the module.
 
-In-process tests replace _execute_module (wsl_facts answers from a dict) and the wsl_restart action; the role's
-run in the WSL simulator is tests/integration/test_roles.py.
+In-process tests replace _execute_module (the module answers from a dict) and the wsl_restart action. The module
+itself is tests/unit/plugins/modules/test_wsl_distro_plan.py; the role's run in the WSL simulator is
+tests/integration/test_roles.py.
 """
 
 from __future__ import annotations
@@ -10,19 +11,18 @@ from unittest.mock import MagicMock
 
 from ansible_collections.effective.wsl.plugins.action import wsl_distro_plan
 from ansible_collections.effective.wsl.plugins.action.wsl_distro_plan import ActionModule
+from ansible_collections.effective.wsl.plugins.module_utils._distroplan import NO_DOWNLOADS
 
 WSL_FACTS = {"wsl": {"is_wsl": True, "distro_name": "Debian", "automount": {"root": "/win/"}, "user": {"uid": 1000}}}
+PLANNED = {"changed": False, "automount_root": "/win/", "downloads_src": "", "links": []}
 
 
 class Harness:
-    def __init__(self, gathered=None, restart_result=None, hostvars=None, linked=None):
-        self.gathered = {"ansible_facts": WSL_FACTS} if gathered is None else gathered
+    def __init__(self, answer=None, restart_result=None, hostvars=None):
+        self.answer = {**PLANNED, "ansible_facts": WSL_FACTS} if answer is None else answer
         self.restart_result = restart_result or {"msg": "The restart can be planned: WSL restart deferred ..."}
         self.hostvars = hostvars or {}
-        # wsl_symlink's answer per dest; a dest not given comes back unchanged.
-        self.linked = linked or {}
-        self.modules = []
-        self.link_args = []
+        self.module_runs = []
         self.restart_args = []
 
     def run(self, task_vars=None, **args):
@@ -34,77 +34,124 @@ class Harness:
         return action.run(task_vars=variables)
 
     def _execute_module(self, module_name, module_args, task_vars):
-        self.modules.append(module_name)
-        if module_name == "effective.wsl.wsl_symlink":
-            self.link_args.append(module_args)
-            return dict(self.linked.get(module_args["dest"], {"changed": False, "dest": module_args["dest"]}))
-        return self.gathered
+        self.module_runs.append((module_name, module_args))
+        return dict(self.answer)
 
     def _check_restart(self, restart, task_vars):
         self.restart_args.append((restart, task_vars["ansible_facts"]))
         return self.restart_result
 
 
-def test_gathers_the_facts_and_plans_the_downloads_link_then_the_given_links():
-    harness = Harness()
-    result = harness.run(
-        windows_user="steff",
-        downloads_link="~/downloads",
-        symlinks=[{"src": "D:\\work", "dest": "~/work", "force": True, "owner": None}],
-    )
-    assert harness.modules == ["effective.wsl.wsl_facts"]
-    assert result["ansible_facts"] == WSL_FACTS
-    assert result["changed"] is False and "failed" not in result
-    assert result["automount_root"] == "/win/"
-    assert result["links"] == [
-        {"src": "C:/Users/steff/Downloads", "dest": "~/downloads", "automount_root": "/win/"},
-        {"src": "D:\\work", "dest": "~/work", "force": True, "automount_root": "/win/"},
-    ]
-    assert "warnings" not in result
-
-
-def test_the_windows_hosts_known_folder_wins_over_the_user_name():
+def test_one_module_run_gets_the_options_with_the_downloads_folder_and_without_the_restart():
     hostvars = {"win": {"ansible_facts": {"wsl_host": {"known_folders": {"downloads": "D:\\OneDrive\\Downloads"}}}}}
-    result = Harness(hostvars=hostvars).run(windows_host="win", windows_user="steff", downloads_link="~/dl")
-    assert result["downloads_src"] == "D:\\OneDrive\\Downloads"
-    assert result["links"][0]["src"] == "D:\\OneDrive\\Downloads"
+    harness = Harness(hostvars=hostvars)
+    symlinks = [{"src": "D:\\work", "dest": "~/work"}]
+    harness.run(
+        windows_host="win",
+        windows_user="steff",
+        downloads_link="~/dl",
+        symlinks=symlinks,
+        make_links=True,
+        restart={"policy": "auto"},
+    )
+    [(name, args)] = harness.module_runs
+    assert name == "effective.wsl.wsl_distro_plan"
+    assert args == {
+        "gather": True,
+        "windows_host": "win",
+        "windows_user": "steff",
+        "downloads_link": "~/dl",
+        "downloads_folder": "D:\\OneDrive\\Downloads",
+        "symlinks": symlinks,
+        "project_paths": [],
+        "make_links": True,
+    }
 
 
-def test_unknown_downloads_folder_is_a_warning_and_no_link():
-    result = Harness().run(windows_host="absent", downloads_link="~/downloads")
-    assert result["links"] == []
-    assert result["warnings"] == [wsl_distro_plan.NO_DOWNLOADS]
+def test_a_given_downloads_folder_wins_over_the_windows_hosts_one():
+    hostvars = {"win": {"ansible_facts": {"wsl_host": {"known_folders": {"downloads": "D:\\OneDrive\\Downloads"}}}}}
+    harness = Harness(hostvars=hostvars)
+    harness.run(windows_host="win", downloads_folder="E:\\dl", downloads_link="~/dl")
+    assert harness.module_runs[0][1]["downloads_folder"] == "E:\\dl"
+    Harness().run(windows_host="absent", downloads_link="~/dl")  # an unknown Windows host is no error
 
 
-def test_project_paths_under_the_automount_root_warn_once_each():
-    result = Harness().run(project_paths=["/home/dev/app", "/win/c/src/app", "/win", "/windows/x"])
-    assert [warning.split(" is on ")[0] for warning in result["warnings"]] == ["/win/c/src/app", "/win"]
+def test_the_modules_result_is_the_tasks():
+    answer = {
+        **PLANNED,
+        "ansible_facts": WSL_FACTS,
+        "changed": True,
+        "links": [{"src": "C:/x", "dest": "~/x", "automount_root": "/win/"}],
+        "link_results": [{"changed": True, "dest": "/home/dev/x"}],
+        "diff": [{"before": "", "after": "x"}],
+        "warnings": ["~/x is on the Windows file system"],
+    }
+    result = Harness(answer=answer).run(make_links=True)
+    assert {key: result[key] for key in answer} == answer
+    assert "failed" not in result
 
 
 def test_a_target_that_is_not_wsl_is_refused_naming_the_host():
-    harness = Harness(gathered={"ansible_facts": {"wsl": {"is_wsl": False}}})
+    harness = Harness(answer={"changed": False, "ansible_facts": {"wsl": {"is_wsl": False}}})
     result = harness.run(restart={"policy": "auto"}, downloads_link="~/downloads", windows_user="steff")
     assert result["failed"] is True
     assert result["msg"] == wsl_distro_plan.not_wsl_message("box")
     assert result["msg"].startswith("box is not a WSL distro (ansible_facts.wsl.is_wsl is false)")
     assert harness.restart_args == []
-    assert "links" not in result
 
 
-def test_gather_false_uses_the_facts_gathered_earlier():
+def test_gather_false_without_links_plans_on_the_controller_from_the_facts_gathered_earlier():
     harness = Harness()
-    result = harness.run(gather=False, task_vars={"ansible_facts": WSL_FACTS})
-    assert harness.modules == []
+    result = harness.run(
+        gather=False,
+        task_vars={"ansible_facts": WSL_FACTS},
+        windows_user="steff",
+        downloads_link="~/downloads",
+        project_paths=["/home/dev/app", "/win/c/src/app"],
+    )
+    assert harness.module_runs == []
     assert "ansible_facts" not in result
     assert result["automount_root"] == "/win/"
+    assert result["links"] == [{"src": "C:/Users/steff/Downloads", "dest": "~/downloads", "automount_root": "/win/"}]
+    assert [warning.split(" is on ")[0] for warning in result["warnings"]] == ["/win/c/src/app"]
+    assert Harness().run(gather=False, task_vars={"ansible_facts": WSL_FACTS}, downloads_link="~/dl")["warnings"] == [
+        NO_DOWNLOADS
+    ]
     # No facts at all: as for a host that is not WSL, the role stops here.
     assert Harness().run(gather=False)["msg"] == wsl_distro_plan.not_wsl_message("box")
 
 
-def test_a_failing_facts_module_fails_the_task():
-    result = Harness(gathered={"failed": True, "msg": "boom"}).run()
+def test_gather_false_with_links_refuses_a_host_that_is_not_wsl_before_the_module():
+    harness = Harness()
+    result = harness.run(gather=False, make_links=True, downloads_link="~/downloads", windows_user="steff")
+    assert result["msg"] == wsl_distro_plan.not_wsl_message("box")
+    assert harness.module_runs == []
+    harness.run(gather=False, make_links=True, task_vars={"ansible_facts": WSL_FACTS})
+    assert harness.module_runs[0][1]["gather"] is False
+
+
+def test_a_module_that_failed_before_any_link_fails_the_task_with_its_message():
+    result = Harness(answer={"failed": True, "msg": "boom"}).run(restart={"policy": "auto"})
     assert result["failed"] is True
-    assert result["msg"] == "effective.wsl.wsl_facts failed: boom"
+    assert result["msg"] == "effective.wsl.wsl_distro_plan failed: boom"
+    crashed = Harness(answer={"failed": True, "module_stderr": "Traceback ..."}).run()
+    assert crashed["msg"] == "effective.wsl.wsl_distro_plan failed: Traceback ..."
+
+
+def test_failed_links_fail_the_task_with_each_result_and_no_restart_check():
+    answer = {
+        **PLANNED,
+        "ansible_facts": WSL_FACTS,
+        "failed": True,
+        "msg": "1 of 2 links failed: /home/dev/a: exists",
+        "link_results": [{"failed": True, "msg": "exists"}, {"changed": True}],
+    }
+    harness = Harness(answer=answer)
+    result = harness.run(make_links=True, restart={"policy": "auto"})
+    assert result["failed"] is True
+    assert result["msg"] == answer["msg"]
+    assert result["link_results"] == answer["link_results"]
+    assert harness.restart_args == []
 
 
 def test_the_restart_check_sees_the_gathered_facts_and_its_failure_fails_the_task():
@@ -119,62 +166,6 @@ def test_the_restart_check_sees_the_gathered_facts_and_its_failure_fails_the_tas
     passed = Harness().run(restart={"policy": "auto"})
     assert passed["restart_check"].startswith("The restart can be planned")
     assert "restart_check" not in Harness().run()
-
-
-def test_make_links_runs_wsl_symlink_for_each_planned_link_after_the_facts():
-    linked = {
-        "~/downloads": {"changed": True, "dest": "/home/dev/downloads", "diff": {"before": "", "after": "x"}},
-        "~/work": {"changed": False, "dest": "/home/dev/work", "warnings": ["~/work is on the Windows file system"]},
-    }
-    harness = Harness(linked=linked)
-    result = harness.run(
-        windows_user="steff",
-        downloads_link="~/downloads",
-        symlinks=[{"src": "D:\\work", "dest": "~/work"}],
-        make_links=True,
-    )
-    assert harness.modules == ["effective.wsl.wsl_facts", "effective.wsl.wsl_symlink", "effective.wsl.wsl_symlink"]
-    # The module options are the planned links, exactly as the role's loop over them passed them.
-    assert harness.link_args == result["links"]
-    assert result["changed"] is True and "failed" not in result
-    assert [outcome["dest"] for outcome in result["link_results"]] == ["/home/dev/downloads", "/home/dev/work"]
-    assert result["diff"] == [{"before": "", "after": "x"}]
-    assert result["warnings"] == ["~/work is on the Windows file system"]
-
-
-def test_make_links_unchanged_links_leave_the_task_unchanged():
-    result = Harness().run(windows_user="steff", downloads_link="~/downloads", make_links=True)
-    assert result["changed"] is False
-    assert "diff" not in result
-    assert result["link_results"] == [{"changed": False, "dest": "~/downloads"}]
-
-
-def test_a_failing_link_fails_the_task_after_every_link_was_tried():
-    harness = Harness(linked={"~/a": {"failed": True, "msg": "~/a exists and is not a symbolic link"}})
-    symlinks = [{"src": "/srv/a", "dest": "~/a"}, {"src": "/srv/b", "dest": "~/b"}]
-    result = harness.run(symlinks=symlinks, make_links=True)
-    assert [args["dest"] for args in harness.link_args] == ["~/a", "~/b"]
-    assert result["failed"] is True
-    assert result["msg"] == (
-        "effective.wsl.wsl_symlink failed for 1 of 2 links: ~/a: ~/a exists and is not a symbolic link"
-    )
-    assert len(result["link_results"]) == 2
-
-
-def test_no_link_is_made_when_the_restart_check_fails_or_the_target_is_not_wsl():
-    refused = Harness(restart_result={"failed": True, "msg": "distro: a distro_terminate restart needs the name"})
-    refused.run(restart={"policy": "auto"}, downloads_link="~/downloads", windows_user="steff", make_links=True)
-    assert refused.link_args == []
-    not_wsl = Harness(gathered={"ansible_facts": {"wsl": {"is_wsl": False}}})
-    not_wsl.run(downloads_link="~/downloads", windows_user="steff", make_links=True)
-    assert not_wsl.link_args == []
-
-
-def test_without_make_links_nothing_is_linked():
-    harness = Harness()
-    result = harness.run(windows_user="steff", downloads_link="~/downloads")
-    assert harness.link_args == []
-    assert "link_results" not in result
 
 
 def test_the_restart_check_is_about_the_tasks_windows_user_and_host_unless_it_names_others():

@@ -11,6 +11,7 @@ import pwd
 import pytest
 from ansible.module_utils import basic
 
+from ansible_collections.effective.wsl.plugins.module_utils import _wslfacts
 from ansible_collections.effective.wsl.plugins.modules import wsl_facts
 from ansible_collections.effective.wsl.tests.unit.plugins.module_args import patch_module_args
 
@@ -67,9 +68,9 @@ class FakeHost:
         self.commands = []
         self.rtnetlink_reads = 0
         self.network = network
-        monkeypatch.setattr(wsl_facts, "read_rtnetlink", self.read_rtnetlink)
-        monkeypatch.setattr(wsl_facts, "read_text", files.get)
-        monkeypatch.setattr(wsl_facts.os, "environ", dict(env))
+        monkeypatch.setattr(_wslfacts, "read_rtnetlink", self.read_rtnetlink)
+        monkeypatch.setattr(_wslfacts, "read_text", files.get)
+        monkeypatch.setattr(_wslfacts.os, "environ", dict(env))
         self.programs = programs
         monkeypatch.setattr(basic.AnsibleModule, "get_bin_path", self.get_bin_path)
         monkeypatch.setattr(basic.AnsibleModule, "run_command", self.run_command)

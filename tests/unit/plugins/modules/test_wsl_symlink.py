@@ -15,6 +15,7 @@ try:
 except ImportError:  # ansible-core < 2.19: module warnings always go to the module result
     ansible_internal = None
 
+from ansible_collections.effective.wsl.plugins.module_utils import _wslsymlink
 from ansible_collections.effective.wsl.plugins.modules import wsl_symlink
 from ansible_collections.effective.wsl.tests.unit.plugins.module_args import patch_module_args
 
@@ -45,8 +46,8 @@ class Machine:
 @pytest.fixture
 def machine(tmp_path, monkeypatch):
     machine = Machine(tmp_path)
-    monkeypatch.setattr(wsl_symlink, "WSL_CONF_PATH", str(machine.wsl_conf))
-    monkeypatch.setattr(wsl_symlink, "PROC_MOUNTS_PATH", str(machine.proc_mounts))
+    monkeypatch.setattr(_wslsymlink, "WSL_CONF_PATH", str(machine.wsl_conf))
+    monkeypatch.setattr(_wslsymlink, "PROC_MOUNTS_PATH", str(machine.proc_mounts))
     # A dict since ansible-core 2.19, a list before.
     monkeypatch.setattr(ansible_warnings, "_global_warnings", type(ansible_warnings._global_warnings)())
     # Run as on a target even when controller code was imported by other tests in this process: otherwise
@@ -520,7 +521,7 @@ def test_failed_rename_leaves_dest_and_no_temporary_link(machine, capsys, monkey
     def failing_replace(source, target, **_dir_fds):
         raise PermissionError(13, "Permission denied", target)
 
-    monkeypatch.setattr(wsl_symlink.os, "replace", failing_replace)
+    monkeypatch.setattr(_wslsymlink.os, "replace", failing_replace)
     result = run(capsys, src="C:\\Users\\Steff\\Downloads", dest="~/downloads", force=True)
 
     assert result["failed"]

@@ -1,0 +1,167 @@
+"""The wsl_distro_plan module: facts and links in one run, on a distro laid out under tmp_path.
+
+The files wsl_facts reads are faked (the kernel's /proc/version says WSL); the links are made for real under
+tmp_path by the engine wsl_symlink uses. The action plugin around it is tests/unit/plugins/action/."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from ansible.module_utils.common import warnings as ansible_warnings
+
+try:
+    from ansible.module_utils import _internal as ansible_internal
+except ImportError:  # ansible-core < 2.19: module warnings always go to the module result
+    ansible_internal = None
+
+from ansible_collections.effective.wsl.plugins.module_utils import _wslfacts, _wslsymlink
+from ansible_collections.effective.wsl.plugins.module_utils._distroplan import NO_DOWNLOADS
+from ansible_collections.effective.wsl.plugins.modules import wsl_distro_plan
+from ansible_collections.effective.wsl.tests.unit.plugins.module_args import patch_module_args
+
+WSL_PROC_VERSION = "Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) (gcc (GCC) 11.2.0) #1 SMP\n"
+
+
+class Distro:
+    """<tmp>/mnt/c/Users/steff/Downloads, <tmp>/mnt/d/work, a home, and wsl.conf with [automount] root = <tmp>/mnt."""
+
+    def __init__(self, root: Path, monkeypatch):
+        self.mnt = root / "mnt"
+        self.downloads = self.mnt / "c" / "Users" / "steff" / "Downloads"
+        self.downloads.mkdir(parents=True)
+        self.work = self.mnt / "d" / "work"
+        self.work.mkdir(parents=True)
+        self.home = root / "home"
+        self.home.mkdir()
+        self.wsl_conf = root / "wsl.conf"
+        self.wsl_conf.write_text(f"[automount]\nroot = {self.mnt}\n")
+        self.proc_version = WSL_PROC_VERSION
+        mounts = root / "mounts"
+        mounts.write_text("/dev/sdc / ext4 rw,relatime 0 0\n")
+        monkeypatch.setattr(_wslfacts, "read_text", self.read_text)
+        monkeypatch.setattr(_wslfacts, "read_rtnetlink", lambda: (None, None))
+        monkeypatch.setattr(_wslsymlink, "WSL_CONF_PATH", str(self.wsl_conf))
+        monkeypatch.setattr(_wslsymlink, "PROC_MOUNTS_PATH", str(mounts))
+        monkeypatch.setenv("HOME", str(self.home))
+        monkeypatch.setenv("WSL_DISTRO_NAME", "Debian")
+        monkeypatch.setenv("PATH", str(root / "no-programs"))  # no wslinfo: the facts say so, nothing runs
+
+    def read_text(self, path: str) -> str | None:
+        return {"/proc/version": self.proc_version, "/etc/wsl.conf": self.wsl_conf.read_text()}.get(path)
+
+
+@pytest.fixture
+def distro(tmp_path, monkeypatch):
+    monkeypatch.setattr(ansible_warnings, "_global_warnings", type(ansible_warnings._global_warnings)())
+    if ansible_internal is not None:
+        monkeypatch.setattr(ansible_internal, "is_controller", False)
+    return Distro(tmp_path, monkeypatch)
+
+
+def run(capsys, check_mode=False, diff=False, **args):
+    args = {"_ansible_check_mode": check_mode, "_ansible_diff": diff, **args}
+    with patch_module_args(args), pytest.raises(SystemExit) as exit_info:
+        wsl_distro_plan.main()
+    result = json.loads(capsys.readouterr().out)
+    result["failed"] = exit_info.value.code != 0
+    return result
+
+
+def test_gathers_the_facts_plans_the_downloads_link_first_and_makes_every_link(distro, capsys):
+    result = run(
+        capsys,
+        windows_user="steff",
+        downloads_link="~/downloads",
+        symlinks=[{"src": "D:\\work", "dest": "~/work", "owner": None}],
+        make_links=True,
+    )
+    assert not result["failed"], result
+    root = f"{distro.mnt}/"
+    assert result["ansible_facts"]["wsl"]["is_wsl"] is True
+    assert result["ansible_facts"]["wsl"]["automount"]["root"] == root
+    assert result["automount_root"] == root
+    assert result["downloads_src"] == "C:/Users/steff/Downloads"
+    assert result["links"] == [
+        {"src": "C:/Users/steff/Downloads", "dest": "~/downloads", "automount_root": root},
+        {"src": "D:\\work", "dest": "~/work", "automount_root": root},
+    ]
+    assert result["changed"] is True
+    assert [outcome["dest"] for outcome in result["link_results"]] == [
+        str(distro.home / "downloads"),
+        str(distro.home / "work"),
+    ]
+    assert os.readlink(distro.home / "downloads") == str(distro.downloads)
+    assert os.readlink(distro.home / "work") == str(distro.work)
+
+    again = run(capsys, windows_user="steff", downloads_link="~/downloads", make_links=True, diff=True)
+    assert again["changed"] is False and not again["failed"]
+    assert all(diff["before"] == diff["after"] for diff in again["diff"])
+
+
+def test_check_mode_makes_nothing_and_diff_mode_shows_each_link(distro, capsys):
+    result = run(
+        capsys, check_mode=True, diff=True, downloads_folder="D:\\work", downloads_link="~/dl", make_links=True
+    )
+    assert result["changed"] is True
+    assert not (distro.home / "dl").is_symlink()
+    [diff] = result["diff"]
+    assert diff["after_header"] == str(distro.home / "dl")
+    assert str(distro.work) in diff["after"]
+
+
+def test_without_make_links_only_plans(distro, capsys):
+    result = run(capsys, windows_user="steff", downloads_link="~/downloads")
+    assert [link["dest"] for link in result["links"]] == ["~/downloads"]
+    assert "link_results" not in result
+    assert not (distro.home / "downloads").is_symlink()
+
+
+def test_every_link_is_tried_and_the_failed_ones_are_named(distro, capsys):
+    (distro.home / "a").mkdir()
+    symlinks = [
+        {"src": "D:\\work", "dest": "~/a"},
+        {"src": "D:\\work", "dest": "~/b", "state": "present"},
+        {"src": "D:\\work", "dest": "~/c"},
+    ]
+    result = run(capsys, symlinks=symlinks, make_links=True)
+    assert result["failed"] is True
+    assert result["msg"].startswith("2 of 3 links failed: ~/a: dest: '")
+    assert "is a directory, not a symbolic link" in result["msg"]
+    assert "; ~/b: value of state must be one of: link, absent, got: present" in result["msg"]
+    assert [outcome.get("failed", False) for outcome in result["link_results"]] == [True, True, False]
+    assert os.readlink(distro.home / "c") == str(distro.work)
+    assert (distro.home / "a").is_dir() and not (distro.home / "b").exists()
+    assert result["ansible_facts"]["wsl"]["is_wsl"] is True
+
+
+def test_a_target_that_is_not_wsl_gets_its_facts_and_no_link(distro, capsys, monkeypatch):
+    distro.proc_version = "Linux version 6.8.0-45-generic (buildd@lcy02-amd64-075) #45-Ubuntu SMP\n"
+    monkeypatch.delenv("WSL_DISTRO_NAME")
+    result = run(capsys, windows_user="steff", downloads_link="~/downloads", make_links=True)
+    assert not result["failed"]
+    assert result["ansible_facts"]["wsl"]["is_wsl"] is False
+    assert "links" not in result and "link_results" not in result
+    assert not (distro.home / "downloads").is_symlink()
+
+
+def test_without_gather_the_links_take_the_automount_root_of_wsl_conf(distro, capsys):
+    result = run(capsys, gather=False, downloads_folder="D:\\work", downloads_link="~/dl", make_links=True)
+    assert "ansible_facts" not in result
+    assert result["automount_root"] == f"{distro.mnt}/"
+    assert os.readlink(distro.home / "dl") == str(distro.work)
+    distro.wsl_conf.write_text("[automount]\nroot = relative/path\n")
+    broken = run(capsys, gather=False, downloads_link="~/dl", windows_user="steff", make_links=True)
+    assert broken["failed"] is True
+    assert broken["msg"].startswith(f"[automount] root in {distro.wsl_conf}: ")
+
+
+def test_warnings_for_project_paths_and_an_unknown_downloads_folder(distro, capsys):
+    inside = f"{distro.mnt}/c/src/app"
+    result = run(capsys, downloads_link="~/downloads", project_paths=["/home/dev/app", inside])
+    messages = [warning if isinstance(warning, str) else warning["event"]["msg"] for warning in result["warnings"]]
+    assert [message.split(" is on ")[0] for message in messages[:1]] == [inside]
+    assert messages[1:] == [NO_DOWNLOADS]
+    assert result["links"] == []
