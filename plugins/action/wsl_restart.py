@@ -12,6 +12,7 @@ from dataclasses import replace
 from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.effective.wsl.plugins.module_utils._wslfacts import read_text
 from ansible_collections.effective.wsl.plugins.plugin_utils._restart import (
     ACTION_DEFER,
     ACTION_NONE,
@@ -68,14 +69,6 @@ ARGUMENT_SPEC = {
 }
 
 
-def _read_controller_file(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError:
-        return None
-
-
 def resolve(name: str | None) -> frozenset[str]:
     """Every address ``name`` resolves to on the controller; empty when it does not resolve."""
     if not name:
@@ -90,7 +83,7 @@ def resolve(name: str | None) -> frozenset[str]:
 def run_id() -> str:
     """The ansible-playbook process (workers are forked from it) and its start time: one value per run."""
     parent = os.getppid()
-    stat = _read_controller_file(f"/proc/{parent}/stat") or ""
+    stat = read_text(f"/proc/{parent}/stat") or ""
     # Field 22 (start time) counts from the end of the command name, which may contain spaces.
     fields = stat.rpartition(")")[2].split()
     return f"{parent}-{fields[19]}" if len(fields) > 19 else str(parent)
@@ -170,15 +163,13 @@ class ActionModule(ActionBase):
     # --- what the controller knows -------------------------------------------------------------------------
 
     def _controller_context(self, windows_host_addresses: list[str]) -> ControllerContext:
-        addresses = set(default_gateways_from_proc_net_route(_read_controller_file("/proc/net/route")))
-        addresses |= local_addresses_from_proc(
-            _read_controller_file("/proc/net/fib_trie"), _read_controller_file("/proc/net/if_inet6")
-        )
+        addresses = set(default_gateways_from_proc_net_route(read_text("/proc/net/route")))
+        addresses |= local_addresses_from_proc(read_text("/proc/net/fib_trie"), read_text("/proc/net/if_inet6"))
         for given in windows_host_addresses:
             addresses.add(canonical_address(given))
             addresses |= resolve(given)
         return ControllerContext(
-            in_wsl=controller_in_wsl(_read_controller_file("/proc/version"), os.environ),
+            in_wsl=controller_in_wsl(read_text("/proc/version"), os.environ),
             distro_name=os.environ.get("WSL_DISTRO_NAME") or None,
             windows_host_addresses=frozenset(addresses),
             windows_host_names=frozenset({socket.gethostname()}),

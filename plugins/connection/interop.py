@@ -109,6 +109,7 @@ from ansible.plugins.connection import ConnectionBase
 from ansible.utils.display import Display
 
 from ansible_collections.effective.wsl.plugins.module_utils._winpath import drive_letter_of, drive_mount_point
+from ansible_collections.effective.wsl.plugins.module_utils._wslfacts import read_text
 from ansible_collections.effective.wsl.plugins.plugin_utils import _interop
 
 display = Display()
@@ -119,14 +120,6 @@ BINFMT_DIR = "/proc/sys/fs/binfmt_misc"
 
 
 is_mount = os.path.ismount
-
-
-def read_text(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError:
-        return None
 
 
 def wsl_conf_settings(text: str | None) -> tuple[str, bool]:

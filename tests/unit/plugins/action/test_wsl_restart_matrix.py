@@ -68,7 +68,7 @@ class Run:
     def __init__(
         self, monkeypatch, controller_files, inventory, check=False, install_location=INSTALL_LOCATION, answer=None
     ):
-        monkeypatch.setattr(wsl_restart_action, "_read_controller_file", controller_files.get)
+        monkeypatch.setattr(wsl_restart_action, "read_text", controller_files.get)
         environ = {"WSL_DISTRO_NAME": "Ubuntu"} if "WSL2" in controller_files["/proc/version"] else {}
         monkeypatch.setattr(wsl_restart_action.os, "environ", environ)
         # raising=False: run against an older plugin without these, a case fails on its decision, not on the harness.
