@@ -14,8 +14,8 @@ Validation and editing live in ``_wslconf_edit``, the bytes of a file (encoding,
 in ``_wslconf_codec``, the ``.wslconfig`` keys and the value types only they have in
 ``_wslconfig_schema``, imported on the first ``.wslconfig`` lookup. Readers of ``/etc/wsl.conf`` such as
 ``wsl_facts`` compile only this file: on the target, zipimport compiles every imported module_util from
-source (twice, on Python 3.12), on every module run. For the same reason its classes are named tuples
-and plain slotted classes, not dataclasses, whose machinery cost a third of importing it.
+source on every module run, twice (python/cpython#141276). For the same reason its classes are named
+tuples and plain slotted classes, not dataclasses, whose machinery cost a third of importing it.
 """
 
 from __future__ import annotations

@@ -140,22 +140,31 @@ def test_mode_notes():
     assert lookup_key("wslconfig", "wsl2", "dnsProxy").note == "NAT only"
 
 
-def test_reading_wsl_conf_loads_only_the_reading_half():
-    """wsl_facts and wsl_symlink read /etc/wsl.conf; on the target every module_util they import is compiled from
-    source on each run, so the editor, the byte codecs and the .wslconfig schema stay unloaded until a caller
-    needs them. The .wslconfig schema is loaded on the first .wslconfig lookup."""
+def test_gathering_wsl_facts_loads_only_the_reading_half():
+    """wsl_facts (and wsl_distro_plan) read /etc/wsl.conf; on the target every module_util they import is compiled
+    from source on each run, so the editor, the byte codecs and the .wslconfig schema stay unloaded while they
+    gather. The .wslconfig schema is loaded on the first .wslconfig lookup."""
     code = textwrap.dedent(
         r"""
         import sys
-        from ansible_collections.effective.wsl.plugins.module_utils import _wslconf, _wslnet  # what wsl_facts imports
+        from ansible_collections.effective.wsl.plugins.module_utils import _wslconf, _wslfacts
+
+        files = {
+            "/proc/version": "Linux version 6.6.87.2-microsoft-standard-WSL2 (root@host) #1 SMP\n",
+            "/etc/wsl.conf": "[automount]\nroot = /win\n[boot]\nsystemd=1\n",
+        }
+        _wslfacts.read_text = files.get  # a WSL distro's files, whatever this machine is
+
+        class NoCommands:
+            def get_bin_path(self, name):
+                return None
 
         def loaded():
             optional = ("_wslconf_edit", "_wslconf_codec", "_wslconfig_schema")
             return sorted(name.rsplit(".", 1)[-1] for name in sys.modules if name.endswith(optional))
 
-        settings = _wslconf.effective_settings("[automount]\nroot = /win\n[boot]\nsystemd=1\n", "wslconf")
-        print(settings["automount"]["root"], settings["boot"]["systemd"],
-              _wslconf.default_value("wslconf", "gpu", "enabled"))
+        facts = _wslfacts.gather(NoCommands())
+        print(facts["is_wsl"], facts["automount"]["root"], facts["systemd"]["enabled_in_wsl_conf"])
         print(loaded())
         print(_wslconf.effective_settings("[wsl2]\nmemory=1GB\n", "wslconfig"))
         print(loaded())
@@ -163,7 +172,7 @@ def test_reading_wsl_conf_loads_only_the_reading_half():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=ENVIRONMENT)
     assert done.stdout.splitlines() == [
-        "/win True True",
+        "True /win/ True",
         "[]",
         "{'wsl2': {'memory': 1073741824}}",
         "['_wslconfig_schema']",
