@@ -6,7 +6,8 @@ no module needs to run."""
 
 from __future__ import annotations
 
-DEFAULT_AUTOMOUNT_ROOT = "/mnt/"
+from ansible_collections.effective.wsl.plugins.module_utils._winpath import DEFAULT_AUTOMOUNT_ROOT
+
 # Options of a link the plan passes on; automount_root comes from the facts, project_paths warn once, here.
 LINK_OPTIONS = ("src", "dest", "state", "force", "require_target", "parents", "owner", "group")
 

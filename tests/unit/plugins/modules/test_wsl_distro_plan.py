@@ -5,22 +5,15 @@ tmp_path by the engine wsl_symlink uses. The action plugin around it is tests/un
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
-from ansible.module_utils.common import warnings as ansible_warnings
-
-try:
-    from ansible.module_utils import _internal as ansible_internal
-except ImportError:  # ansible-core < 2.19: module warnings always go to the module result
-    ansible_internal = None
 
 from ansible_collections.effective.wsl.plugins.module_utils import _wslfacts, _wslsymlink
 from ansible_collections.effective.wsl.plugins.module_utils._distroplan import NO_DOWNLOADS
 from ansible_collections.effective.wsl.plugins.modules import wsl_distro_plan
-from ansible_collections.effective.wsl.tests.unit.plugins.module_args import patch_module_args
+from ansible_collections.effective.wsl.tests.unit.plugins.module_args import run_as_target, run_main, warning_messages
 
 WSL_PROC_VERSION = "Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) (gcc (GCC) 11.2.0) #1 SMP\n"
 
@@ -55,19 +48,12 @@ class Distro:
 
 @pytest.fixture
 def distro(tmp_path, monkeypatch):
-    monkeypatch.setattr(ansible_warnings, "_global_warnings", type(ansible_warnings._global_warnings)())
-    if ansible_internal is not None:
-        monkeypatch.setattr(ansible_internal, "is_controller", False)
+    run_as_target(monkeypatch)
     return Distro(tmp_path, monkeypatch)
 
 
 def run(capsys, check_mode=False, diff=False, **args):
-    args = {"_ansible_check_mode": check_mode, "_ansible_diff": diff, **args}
-    with patch_module_args(args), pytest.raises(SystemExit) as exit_info:
-        wsl_distro_plan.main()
-    result = json.loads(capsys.readouterr().out)
-    result["failed"] = exit_info.value.code != 0
-    return result
+    return run_main(wsl_distro_plan.main, capsys, check_mode, diff, **args)
 
 
 def test_gathers_the_facts_plans_the_downloads_link_first_and_makes_every_link(distro, capsys):
@@ -161,7 +147,7 @@ def test_without_gather_the_links_take_the_automount_root_of_wsl_conf(distro, ca
 def test_warnings_for_project_paths_and_an_unknown_downloads_folder(distro, capsys):
     inside = f"{distro.mnt}/c/src/app"
     result = run(capsys, downloads_link="~/downloads", project_paths=["/home/dev/app", inside])
-    messages = [warning if isinstance(warning, str) else warning["event"]["msg"] for warning in result["warnings"]]
+    messages = warning_messages(result)
     assert [message.split(" is on ")[0] for message in messages[:1]] == [inside]
     assert messages[1:] == [NO_DOWNLOADS]
     assert result["links"] == []

@@ -1,23 +1,16 @@
 from __future__ import annotations
 
 import grp
-import json
 import os
 import pwd
 import stat
 from pathlib import Path
 
 import pytest
-from ansible.module_utils.common import warnings as ansible_warnings
-
-try:
-    from ansible.module_utils import _internal as ansible_internal
-except ImportError:  # ansible-core < 2.19: module warnings always go to the module result
-    ansible_internal = None
 
 from ansible_collections.effective.wsl.plugins.module_utils import _wslsymlink
 from ansible_collections.effective.wsl.plugins.modules import wsl_symlink
-from ansible_collections.effective.wsl.tests.unit.plugins.module_args import patch_module_args
+from ansible_collections.effective.wsl.tests.unit.plugins.module_args import run_as_target, run_main, warning_messages
 
 NOBODY = pwd.getpwnam("nobody")
 NOGROUP = grp.getgrgid(NOBODY.pw_gid)
@@ -48,12 +41,7 @@ def machine(tmp_path, monkeypatch):
     machine = Machine(tmp_path)
     monkeypatch.setattr(_wslsymlink, "WSL_CONF_PATH", str(machine.wsl_conf))
     monkeypatch.setattr(_wslsymlink, "PROC_MOUNTS_PATH", str(machine.proc_mounts))
-    # A dict since ansible-core 2.19, a list before.
-    monkeypatch.setattr(ansible_warnings, "_global_warnings", type(ansible_warnings._global_warnings)())
-    # Run as on a target even when controller code was imported by other tests in this process: otherwise
-    # warnings go to the controller's Display instead of the module result.
-    if ansible_internal is not None:
-        monkeypatch.setattr(ansible_internal, "is_controller", False)
+    run_as_target(monkeypatch)
     monkeypatch.setenv("HOME", str(machine.home))
     monkeypatch.delenv("WSL_DISTRO_NAME", raising=False)
     # The automount root comes from wsl.conf, as on a real distro.
@@ -62,12 +50,7 @@ def machine(tmp_path, monkeypatch):
 
 
 def run(capsys, check_mode=False, diff=False, **args):
-    args = {"_ansible_check_mode": check_mode, "_ansible_diff": diff, **args}
-    with patch_module_args(args), pytest.raises(SystemExit) as exit_info:
-        wsl_symlink.main()
-    result = json.loads(capsys.readouterr().out)
-    result["failed"] = exit_info.value.code != 0
-    return result
+    return run_main(wsl_symlink.main, capsys, check_mode, diff, **args)
 
 
 def temporary_links(directory: Path) -> list[str]:
@@ -505,9 +488,7 @@ def test_warns_when_dest_or_project_paths_are_on_windows(machine, capsys):
         str(drvfs / "project"),
         str(machine.mnt / "c" / "Users" / "Steff"),
     ]
-    # ansible-core 2.19 and later report warnings as structured events (the controller prints their msg),
-    # older releases as plain strings.
-    messages = [warning if isinstance(warning, str) else warning["event"]["msg"] for warning in result["warnings"]]
+    messages = warning_messages(result)
     assert len(messages) == 4
     assert messages[0].startswith(f"'{link_on_c}' is on the Windows file system: access across")
     assert "git status there can take half a minute" in messages[0]
