@@ -68,6 +68,7 @@ class ActionModule(ActionBase):
             if planned["warnings"]:
                 result["warnings"] = planned["warnings"]
             result.update({key: value for key, value in planned.items() if key != "warnings"})
+            result["wsl_conf_current"] = False  # /etc/wsl.conf unread: effective.wsl.wsl_config decides
 
         if args["restart"] is not None and not result.get("failed"):
             # Before /etc/wsl.conf is written: a change there needs `wsl --terminate <distro>`, which needs its name.

@@ -21,6 +21,9 @@ ARGUMENT_SPEC = {
     "project_paths": {"type": "list", "elements": "str", "default": []},
     "restart": {"type": "dict"},
     "make_links": {"type": "bool", "default": False},
+    # raw: settings effective.wsl.wsl_config would refuse are its to report, with its message.
+    "wsl_conf_settings": {"type": "raw", "default": {}},
+    "wsl_conf_unknown_keys": {"type": "str", "default": "error", "choices": ["error", "warn"]},
 }
 
 NO_DOWNLOADS = (

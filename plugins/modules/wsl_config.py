@@ -235,7 +235,6 @@ warnings:
 """
 
 import contextlib
-import errno
 import os
 
 from ansible.module_utils.basic import AnsibleModule
@@ -245,13 +244,13 @@ from ansible_collections.effective.wsl.plugins.module_utils._safefile import (
     FileRefused,
     LockTimeout,
     locked,
-    read_regular,
     remove_stale_temps,
     write_atomically,
 )
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf import FILE_TYPES
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import WslConfError
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import update, validate_settings
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import validate_settings
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_file import Failure, failure_text, read_and_decide
 
 ARGUMENT_SPEC = {
     "path": {"type": "str"},
@@ -265,25 +264,6 @@ ARGUMENT_SPEC = {
 }
 LINUX_DEFAULT_PATH = "/etc/wsl.conf"
 ATTEMPTS = 3  # reads and decisions before giving up on a file that other programs keep changing
-
-
-class Failure(Exception):
-    """Nothing was written; the message says why."""
-
-
-def _failure_text(path: str, action: str, error: OSError) -> str:
-    name = errno.errorcode.get(error.errno, "") if error.errno else ""
-    return f"could not {action} {path}: {error.strerror or error}" + (f" ({name})" if name else "")
-
-
-def _decide(path: str, params: dict, requested: list, snapshot):
-    if snapshot.data is None and not params["create"]:
-        raise Failure(f"{path} does not exist and create=false")
-    try:
-        decision = update(snapshot.data, params["type"], requested, params["policy"])
-    except WslConfError as error:
-        raise Failure(f"{path}: {error}") from None
-    return decision
 
 
 def edit(module: AnsibleModule) -> tuple[dict, list[str]]:
@@ -300,11 +280,7 @@ def edit(module: AnsibleModule) -> tuple[dict, list[str]]:
         with contextlib.nullcontext(False) if module.check_mode else locked(directory) as have_lock:
             if have_lock:
                 remove_stale_temps(path)
-            try:
-                snapshot = read_regular(path, follow=params["follow"])
-            except OSError as error:
-                raise Failure(_failure_text(path, "read", error)) from None
-            decision = _decide(path, params, requested, snapshot)
+            snapshot, decision = read_and_decide(path, params, requested)
             decided = {
                 **result,
                 "changed": decision.changed,
@@ -326,7 +302,7 @@ def edit(module: AnsibleModule) -> tuple[dict, list[str]]:
             except FileChanged:
                 continue
             except OSError as error:
-                raise Failure(_failure_text(path, "write", error)) from None
+                raise Failure(failure_text(path, "write", error)) from None
             if backup_file:
                 decided["backup_file"] = backup_file
             return decided, all_warnings

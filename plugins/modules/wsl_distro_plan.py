@@ -81,6 +81,21 @@ options:
       - V(false) only plans them (RV(links)); with O(gather=false) too, nothing runs on the target.
     type: bool
     default: false
+  wsl_conf_settings:
+    description:
+      - Settings for C(/etc/wsl.conf), as O(effective.wsl.wsl_config#module:settings). The module reads
+        C(/etc/wsl.conf) as the connecting user, never writes it, and tells in RV(wsl_conf_current) whether the file
+        already holds them, decided by the engine of M(effective.wsl.wsl_config) as that module would decide with
+        O(effective.wsl.wsl_config#module:type=wslconf) and its defaults. The P(effective.wsl.wsl_distro#role) role
+        skips its M(effective.wsl.wsl_config) task, and the C(become) it needs, when it does.
+      - Empty means no check (RV(wsl_conf_current) is V(false)).
+    type: raw
+    default: {}
+  wsl_conf_unknown_keys:
+    description: O(effective.wsl.wsl_config#module:unknown_keys) for the check of O(wsl_conf_settings).
+    type: str
+    choices: [error, warn]
+    default: error
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:
@@ -157,6 +172,16 @@ link_results:
   type: list
   elements: dict
   sample: [{"changed": true, "dest": "/home/steff/downloads", "src": "/mnt/c/Users/steff/Downloads"}]
+wsl_conf_current:
+  description:
+    - V(true) when C(/etc/wsl.conf) already holds O(wsl_conf_settings) and M(effective.wsl.wsl_config) would change
+      nothing; the warnings that module would give about them are then this task's.
+    - V(false) when it would change the file, and whenever it has more to say - the file is missing, cannot be read
+      by the connecting user or is not a regular file, the settings are refused, or no module ran
+      (O(gather=false) and O(make_links=false)).
+  returned: success
+  type: bool
+  sample: true
 restart_check:
   description: What M(effective.wsl.wsl_restart) would do after a change, when O(restart) was given.
   returned: success and restart
@@ -167,7 +192,11 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.effective.wsl.plugins.module_utils._distroplan import ARGUMENT_SPEC, plan
-from ansible_collections.effective.wsl.plugins.module_utils._wslfacts import gather
+from ansible_collections.effective.wsl.plugins.module_utils._safefile import FileRefused
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import WslConfError
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import validate_settings
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_file import Failure, read_and_decide
+from ansible_collections.effective.wsl.plugins.module_utils._wslfacts import WSL_CONF_PATH, gather
 from ansible_collections.effective.wsl.plugins.module_utils._wslsymlink import (
     LINK_REQUIRED_IF,
     LINK_SPEC,
@@ -175,6 +204,27 @@ from ansible_collections.effective.wsl.plugins.module_utils._wslsymlink import (
     distro_automount_root,
     link,
 )
+
+# The options of the role's effective.wsl.wsl_config task, apart from the settings. Its policy (from the host's
+# wsl_host facts) is left out: Windows policies only govern .wslconfig keys (POLICY_KEYS of _wslconf_effect), never
+# a wsl.conf decision.
+WSL_CONF_TASK = {"type": "wslconf", "follow": False, "create": True, "policy": None}
+
+
+def wsl_conf_current(settings: object, unknown_keys: str) -> tuple[bool, list[str]]:
+    """Whether /etc/wsl.conf already holds ``settings``, decided by effective.wsl.wsl_config's engine on the bytes the
+    connecting user reads, and then the warnings that task would give. False whenever that task has more to do or to
+    say: a change, a missing or unreadable file, settings it refuses."""
+    if not settings:
+        return False, []
+    try:
+        requested, warnings = validate_settings(settings, WSL_CONF_TASK["type"], unknown_keys)
+        snapshot, decision = read_and_decide(WSL_CONF_PATH, WSL_CONF_TASK, requested)
+    except (WslConfError, Failure, FileRefused):
+        return False, []
+    if snapshot.data is None or decision.changed:
+        return False, []
+    return True, warnings + decision.warnings
 
 
 def make_links(module: AnsibleModule, links: list[dict]) -> dict:
@@ -225,6 +275,11 @@ def main() -> None:
     result.update(planned)
     if params["make_links"]:
         result.update(make_links(module, planned["links"]))
+    result["wsl_conf_current"], wsl_conf_warnings = wsl_conf_current(
+        params["wsl_conf_settings"], params["wsl_conf_unknown_keys"]
+    )
+    for warning in wsl_conf_warnings:
+        module.warn(warning)
     if result.get("failed"):
         module.fail_json(**result)
     module.exit_json(**result)

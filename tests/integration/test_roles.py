@@ -256,9 +256,26 @@ def test_wsl_distro_links_warns_about_windows_paths_and_defers_terminate(wsl_sim
     assert terminate["command"] == ["wsl.exe", "--terminate", "Debian"]
     assert terminate["warnings"] == [terminate["msg"]]
 
+    assert plan["wsl_conf_current"] is False
+    assert result.task("Configure /etc/wsl.conf")["changed"] is True
+
+    conf_before = sim.run(["stat", "-c", "%i %Y", "/etc/wsl.conf"]).stdout
     again = sim.playbook(role_playbook("wsl_distro", role_vars))
     assert again.rc == 0, again.output
     assert again.changed == 0, again.output
+    # The plan read /etc/wsl.conf and wsl_config's engine would change nothing: its task (and its become) is skipped.
+    assert again.task("Gather WSL facts of the distro and link Windows folders")["wsl_conf_current"] is True
+    assert again.task("Configure /etc/wsl.conf")["skipped"] is True
+    assert sim.run(["stat", "-c", "%i %Y", "/etc/wsl.conf"]).stdout == conf_before
+
+    # Someone else edits the file: the next run reads it again and puts the setting back, with the restart.
+    sim.write_file("/etc/wsl.conf", sim.read_file("/etc/wsl.conf").replace("appendWindowsPath", "#appendWindowsPath"))
+    third = sim.playbook(role_playbook("wsl_distro", role_vars))
+    assert third.rc == 0, third.output
+    assert third.task("Gather WSL facts of the distro and link Windows folders")["wsl_conf_current"] is False
+    [change] = third.task("Configure /etc/wsl.conf")["changed_keys"]
+    assert (change["section"], change["key"], change["after"]) == ("interop", "appendWindowsPath", False)
+    assert third.task("Terminate the distro after /etc/wsl.conf changed")["action"] == "defer"
 
 
 def test_wsl_distro_fails_before_writing_when_the_distro_restart_cannot_be_planned(wsl_simulator):

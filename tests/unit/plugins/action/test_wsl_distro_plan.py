@@ -53,6 +53,7 @@ def test_one_module_run_gets_the_options_with_the_downloads_folder_and_without_t
         symlinks=symlinks,
         make_links=True,
         restart={"policy": "auto"},
+        wsl_conf_settings={"boot": {"systemd": True}},
     )
     [(name, args)] = harness.module_runs
     assert name == "effective.wsl.wsl_distro_plan"
@@ -65,6 +66,8 @@ def test_one_module_run_gets_the_options_with_the_downloads_folder_and_without_t
         "symlinks": symlinks,
         "project_paths": [],
         "make_links": True,
+        "wsl_conf_settings": {"boot": {"systemd": True}},
+        "wsl_conf_unknown_keys": "error",
     }
 
 
@@ -108,9 +111,11 @@ def test_gather_false_without_links_plans_on_the_controller_from_the_facts_gathe
         windows_user="steff",
         downloads_link="~/downloads",
         project_paths=["/home/dev/app", "/win/c/src/app"],
+        wsl_conf_settings={"boot": {"systemd": True}},
     )
     assert harness.module_runs == []
     assert "ansible_facts" not in result
+    assert result["wsl_conf_current"] is False  # /etc/wsl.conf was not read: effective.wsl.wsl_config decides
     assert result["automount_root"] == "/win/"
     assert result["links"] == [{"src": "C:/Users/steff/Downloads", "dest": "~/downloads", "automount_root": "/win/"}]
     assert [warning.split(" is on ")[0] for warning in result["warnings"]] == ["/win/c/src/app"]

@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.effective.wsl.plugins.module_utils import _wslfacts, _wslsymlink
 from ansible_collections.effective.wsl.plugins.module_utils._distroplan import NO_DOWNLOADS
-from ansible_collections.effective.wsl.plugins.modules import wsl_distro_plan
+from ansible_collections.effective.wsl.plugins.modules import wsl_config, wsl_distro_plan
 from ansible_collections.effective.wsl.tests.unit.plugins.module_args import run_as_target, run_main, warning_messages
 
 WSL_PROC_VERSION = "Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) (gcc (GCC) 11.2.0) #1 SMP\n"
@@ -37,6 +37,7 @@ class Distro:
         monkeypatch.setattr(_wslfacts, "read_text", self.read_text)
         monkeypatch.setattr(_wslfacts, "read_rtnetlink", lambda: (None, None))
         monkeypatch.setattr(_wslsymlink, "WSL_CONF_PATH", str(self.wsl_conf))
+        monkeypatch.setattr(wsl_distro_plan, "WSL_CONF_PATH", str(self.wsl_conf))
         monkeypatch.setattr(_wslsymlink, "PROC_MOUNTS_PATH", str(mounts))
         monkeypatch.setenv("HOME", str(self.home))
         monkeypatch.setenv("WSL_DISTRO_NAME", "Debian")
@@ -151,3 +152,76 @@ def test_warnings_for_project_paths_and_an_unknown_downloads_folder(distro, caps
     assert [message.split(" is on ")[0] for message in messages[:1]] == [inside]
     assert messages[1:] == [NO_DOWNLOADS]
     assert result["links"] == []
+
+
+def test_wsl_conf_current_reads_wsl_conf_and_never_writes_it(distro, capsys):
+    held = distro.wsl_conf.read_bytes() + b"[boot]\r\nsystemd = true # the company default\r\n"
+    distro.wsl_conf.write_bytes(held)
+    result = run(capsys, wsl_conf_settings={"boot": {"systemd": True}})
+    assert result["wsl_conf_current"] is True and "warnings" not in result
+    changing = run(capsys, wsl_conf_settings={"boot": {"systemd": False}})
+    assert changing["wsl_conf_current"] is False and not changing["failed"]
+    assert distro.wsl_conf.read_bytes() == held
+    assert run(capsys)["wsl_conf_current"] is False  # no settings: nothing was checked
+
+
+# (content of /etc/wsl.conf or None for no file, settings, unknown_keys, whether it holds them). WSL stops reading
+# wsl.conf at a BOM and uses the first of duplicate keys (docs/wsl-reference.md): wsl_config refuses the one and
+# rewrites the other.
+AGREEMENT = [
+    pytest.param(b"[boot]\nsystemd=true\n", {"boot": {"systemd": True}}, "error", True, id="held"),
+    pytest.param(b"[boot]\nsystemd=true\n", {"boot": {"systemd": False}}, "error", False, id="changed"),
+    pytest.param(b"\xef\xbb\xbf[boot]\r\nsystemd=true\r\n", {"boot": {"systemd": True}}, "error", False, id="bom-crlf"),
+    pytest.param(b"[boot]\nsystemd=false\nsystemd=true\n", {"boot": {"systemd": True}}, "error", False, id="duplicate"),
+    pytest.param(b"[Boot]\nSystemd=TRUE\n", {"boot": {"systemd": True}}, "error", True, id="other-case"),
+    pytest.param(b"[boot]\n# systemd=true\n", {"boot": {"systemd": True}}, "error", False, id="commented-out"),
+    pytest.param(b"[network]\nhostname=box\n", {"network": {"hostname": "box"}}, "error", True, id="string"),
+    pytest.param(b"[boot]\nmystery=1\n", {"boot": {"mystery": "1"}}, "warn", True, id="unknown-key-warned"),
+    pytest.param(b"[boot]\nmystery=1\n", {"boot": {"mystery": "1"}}, "error", False, id="unknown-key-refused"),
+    pytest.param(None, {"boot": {"systemd": True}}, "error", False, id="no-file"),
+]
+
+
+@pytest.mark.parametrize(("content", "settings", "unknown_keys", "held"), AGREEMENT)
+def test_wsl_conf_current_is_what_wsl_config_decides(
+    distro, capsys, monkeypatch, content, settings, unknown_keys, held
+):
+    """The plan's answer is effective.wsl.wsl_config's own check-mode decision on the same file, and when the role
+    skips that task, the plan gives its warnings."""
+    if content is None:
+        distro.wsl_conf.unlink()
+    else:
+        distro.wsl_conf.write_bytes(content)
+    plan = run(capsys, gather=False, wsl_conf_settings=settings, wsl_conf_unknown_keys=unknown_keys)
+    assert not plan["failed"], plan
+    assert plan["wsl_conf_current"] is held
+    run_as_target(monkeypatch)
+    config = run_main(
+        wsl_config.main,
+        capsys,
+        check_mode=True,
+        path=str(distro.wsl_conf),
+        type="wslconf",
+        settings=settings,
+        unknown_keys=unknown_keys,
+    )
+    if plan["wsl_conf_current"]:
+        assert config["changed"] is False and not config["failed"], config
+        assert warning_messages(plan) == warning_messages(config) if "warnings" in config else "warnings" not in plan
+    else:
+        assert config["changed"] or config["failed"], config
+        assert "warnings" not in plan
+    assert (distro.wsl_conf.read_bytes() if content is not None else None) == content
+
+
+def test_wsl_conf_current_leaves_a_file_wsl_config_refuses_to_wsl_config(distro, capsys, monkeypatch, tmp_path):
+    """A symbolic link or a directory at /etc/wsl.conf: not read, and the plan does not fail; wsl_config refuses it
+    with its own message."""
+    target = tmp_path / "elsewhere.conf"
+    target.write_text("[boot]\nsystemd=true\n")
+    (tmp_path / "link.conf").symlink_to(target)
+    (tmp_path / "folder.conf").mkdir()
+    for refused in ("link.conf", "folder.conf"):
+        monkeypatch.setattr(wsl_distro_plan, "WSL_CONF_PATH", str(tmp_path / refused))
+        result = run(capsys, wsl_conf_settings={"boot": {"systemd": True}})
+        assert result["wsl_conf_current"] is False and not result["failed"], result
