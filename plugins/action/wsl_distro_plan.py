@@ -13,9 +13,6 @@ from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 
-# Imported here, not through the action loader in the worker: the strategy loads this plugin in the main process,
-# so every forked worker inherits wsl_restart and its engine already imported.
-from ansible_collections.effective.wsl.plugins.action.wsl_restart import ActionModule as RestartAction
 from ansible_collections.effective.wsl.plugins.module_utils._distroplan import ARGUMENT_SPEC, automount_root, plan
 from ansible_collections.effective.wsl.plugins.plugin_utils._module_results import failure_detail
 
@@ -70,8 +67,9 @@ class ActionModule(ActionBase):
             result.update({key: value for key, value in planned.items() if key != "warnings"})
             result["wsl_conf_current"] = False  # /etc/wsl.conf unread: effective.wsl.wsl_config decides
 
-        if args["restart"] is not None and not result.get("failed"):
+        if args["restart"] is not None and not result.get("failed") and not result.get("wsl_conf_current"):
             # Before /etc/wsl.conf is written: a change there needs `wsl --terminate <distro>`, which needs its name.
+            # A file that already holds the settings is not written and needs no restart.
             # Whose VM the distro is in: this task's own windows_user and windows_host unless the restart names others.
             restart = {"windows_user": args["windows_user"], "windows_host": args["windows_host"], **args["restart"]}
             check = self._check_restart(restart, dict(task_vars, ansible_facts=facts))
@@ -92,6 +90,11 @@ class ActionModule(ActionBase):
 
     def _check_restart(self, restart: dict, task_vars: dict) -> dict:
         """The wsl_restart action itself decides (validate=true): one model of a restart, nothing recorded."""
+        # Imported only when /etc/wsl.conf may change: ansible-core compiles a collection's Python from source on
+        # every run (ansible/utils/collection_loader/_collection_finder.py, get_code), and the restart model is
+        # about 35 ms of it that an idempotent re-run does not need.
+        from ansible_collections.effective.wsl.plugins.action.wsl_restart import ActionModule as RestartAction
+
         task = self._task.copy()
         task.args = {
             **{key: value for key, value in restart.items() if value not in (None, "")},

@@ -290,6 +290,12 @@ def test_wsl_distro_fails_before_writing_when_the_distro_restart_cannot_be_plann
     assert result.tasks_named("Configure /etc/wsl.conf") == []
     assert sim.run(["cat", "/etc/wsl.conf"]).stdout == before
 
+    # Once the file holds the settings nothing is written and nothing needs a restart: no name is needed.
+    assert sim.playbook(role_playbook("wsl_distro", role_vars)).rc == 0
+    again = sim.playbook(role_playbook("wsl_distro", role_vars), env={"WSL_DISTRO_NAME": None})
+    assert again.rc == 0, again.output
+    assert again.task("Configure /etc/wsl.conf")["skipped"] is True
+
 
 def windows_listing(pki: Path) -> list[dict]:
     """Certificates as ansible.windows.win_certificate_info lists them (base64 DER in cert_data)."""

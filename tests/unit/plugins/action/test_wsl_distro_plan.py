@@ -181,3 +181,13 @@ def test_the_restart_check_is_about_the_tasks_windows_user_and_host_unless_it_na
         {"windows_user": "steff", "windows_host": "win", "policy": "auto", "distro": "Ubuntu"},
         {"windows_user": "dev", "windows_host": "other"},
     ]
+
+
+def test_no_restart_check_when_wsl_conf_already_holds_the_settings():
+    harness = Harness(answer={**PLANNED, "ansible_facts": WSL_FACTS, "wsl_conf_current": True})
+    result = harness.run(restart={"policy": "never", "distro": ""}, wsl_conf_settings={"boot": {"systemd": True}})
+    assert not result.get("failed") and result["wsl_conf_current"] is True
+    assert harness.restart_args == [] and "restart_check" not in result
+    changing = Harness(answer={**PLANNED, "ansible_facts": WSL_FACTS, "wsl_conf_current": False})
+    changing.run(restart={"policy": "never"}, wsl_conf_settings={"boot": {"systemd": True}})
+    assert len(changing.restart_args) == 1
