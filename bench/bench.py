@@ -52,6 +52,9 @@ DOC_END = "<!-- END GENERATED -->"
 
 FACTS_GOAL = 0.10
 RERUN_TIME_GOAL = 0.6
+# Idempotent re-runs of each version in one run of the round trips, the versions taking turns (ABBA...): a run's
+# ratio is the median of its rounds' ratios, so one slow moment of a shared machine does not decide it.
+RERUN_ROUNDS = 3
 MODULES_PER_CONCERN_GOAL = 1
 FLEET_FORKS = 10
 # The example's distro side: playbooks/inventory/group_vars/wsl_distros (wsl.conf), the Downloads link and one CA.
@@ -452,9 +455,10 @@ def run_counts(run: Run) -> dict:
     }
 
 
-def ratio_per_run(walls: dict, variant: str, phase: str) -> list[float]:
-    """Ours / builtin wall time of each run: the two ran one after the other, so machine drift hits both."""
-    return [ours / builtin for ours, builtin in zip(walls[variant][phase], walls["builtin"][phase], strict=False)]
+def paired_ratio(ours: list[float], builtin: list[float]) -> float:
+    """The median of ours / builtin over the rounds of one run: the two ran seconds apart in each round, so a change
+    in the machine's speed between rounds cancels in their ratio."""
+    return median([mine / theirs for mine, theirs in zip(ours, builtin, strict=False)])
 
 
 def short_error(error: Exception) -> str:
@@ -462,9 +466,10 @@ def short_error(error: Exception) -> str:
 
 
 def bench_round_trips(bench: Bench, variables: dict) -> dict:
-    walls: dict[str, dict[str, list[float]]] = {variant: defaultdict(list) for variant in DISTRO_VARIANTS}
-    cpus: dict[str, dict[str, list[float]]] = {variant: defaultdict(list) for variant in DISTRO_VARIANTS}
-    task_walls: dict[str, dict[str, list[float]]] = {variant: defaultdict(list) for variant in DISTRO_VARIANTS}
+    # Per version, phase and run: the measured values of each round (one converge; RERUN_ROUNDS re-runs).
+    samples: dict[str, dict[str, dict[str, list[list[float]]]]] = {
+        variant: {measure: defaultdict(list) for measure in ("wall", "cpu", "task_wall")} for variant in DISTRO_VARIANTS
+    }
     counts: dict[str, dict] = {}
     broken: dict[str, str] = {}
     notes: list[str] = []
@@ -472,21 +477,26 @@ def bench_round_trips(bench: Bench, variables: dict) -> dict:
         order = [v for v in DISTRO_VARIANTS if v not in broken and not (v in ONCE_VARIANTS and index > 0)]
         if index % 2:
             order.reverse()  # alternate who goes first, so a trend in the machine's load favours nobody
-        runs: dict[str, dict[str, Run]] = defaultdict(dict)
+        runs: dict[str, dict[str, list[Run]]] = defaultdict(lambda: defaultdict(list))
         with contextlib.ExitStack() as stack:
-            # One fresh simulated distro per version; the versions take turns in each phase, so the runs that are
+            # One fresh simulated distro per version; the versions take turns in each round, so the runs that are
             # compared happen seconds apart.
             sims = {variant: stack.enter_context(simulator(mode="nat")) for variant in order}
-            for phase in ("converge", "rerun"):
-                for variant in order:
+            rounds = [("converge", order)] + [
+                ("rerun", order if number % 2 == 0 else order[::-1]) for number in range(RERUN_ROUNDS)
+            ]
+            for number, (phase, turn) in enumerate(rounds):
+                for variant in turn:
                     if variant in broken:
                         continue
                     try:
-                        runs[variant][phase] = bench.playbook(
-                            sims[variant],
-                            f"rt-{variant}-{phase}-{index}",
-                            DISTRO_VARIANTS[variant],
-                            extra_vars=variables,
+                        runs[variant][phase].append(
+                            bench.playbook(
+                                sims[variant],
+                                f"rt-{variant}-{phase}-{index}-{number}",
+                                DISTRO_VARIANTS[variant],
+                                extra_vars=variables,
+                            )
                         )
                     except BenchError as error:
                         # Report what works; the table says which version could not run and why.
@@ -495,13 +505,16 @@ def bench_round_trips(bench: Bench, variables: dict) -> dict:
         for variant, phases in runs.items():
             if variant in broken:
                 continue
-            for phase, run in phases.items():
-                walls[variant][phase].append(run.wall)
-                cpus[variant][phase].append(run.cpu)
-                task_walls[variant][phase].append(sum(event["wall"] or 0.0 for event in run.of("task")))
-            observed = {phase: run_counts(run) for phase, run in phases.items()}
-            if phases["rerun"].changed():
-                notes.append(f"{variant}: the re-run changed {phases['rerun'].changed()} task(s): not idempotent")
+            for phase, phase_runs in phases.items():
+                samples[variant]["wall"][phase].append([run.wall for run in phase_runs])
+                samples[variant]["cpu"][phase].append([run.cpu for run in phase_runs])
+                samples[variant]["task_wall"][phase].append(
+                    [sum(event["wall"] or 0.0 for event in run.of("task")) for run in phase_runs]
+                )
+            observed = {phase: run_counts(phase_runs[0]) for phase, phase_runs in phases.items()}
+            changed = sum(run.changed() for run in phases["rerun"])
+            if changed:
+                notes.append(f"{variant}: the re-runs changed {changed} task(s): not idempotent")
             if variant not in counts:
                 counts[variant] = observed
             elif [counts[variant][phase]["modules"] for phase in observed] != [
@@ -509,15 +522,38 @@ def bench_round_trips(bench: Bench, variables: dict) -> dict:
             ]:
                 notes.append(f"{variant}: module counts differ between runs (run {index + 1})")
         bench.say(
-            f"round trips run {index + 1}/{bench.runs}: re-run "
-            + ", ".join(f"{variant} {walls[variant]['rerun'][-1]:.2f}s" for variant in order if variant not in broken)
+            f"round trips run {index + 1}/{bench.runs}: re-runs "
+            + ", ".join(
+                f"{variant} " + "/".join(f"{wall:.2f}" for wall in samples[variant]["wall"]["rerun"][-1]) + "s"
+                for variant in order
+                if variant not in broken
+            )
         )
+
+    def per_run(variant: str, measure: str, phase: str) -> list[float]:
+        return [median(values) for values in samples[variant][measure][phase]]
+
+    def ratios_per_run(variant: str, measure: str, phase: str) -> list[float]:
+        # A version that ran only in the first run is compared with the builtin rounds of that run.
+        builtin = samples["builtin"][measure][phase]
+        return [
+            paired_ratio(ours, theirs) for ours, theirs in zip(samples[variant][measure][phase], builtin, strict=False)
+        ]
+
+    walls = {
+        variant: {phase: per_run(variant, "wall", phase) for phase in samples[variant]["wall"]}
+        for variant in DISTRO_VARIANTS
+    }
+    cpus = {
+        variant: {phase: per_run(variant, "cpu", phase) for phase in samples[variant]["cpu"]}
+        for variant in DISTRO_VARIANTS
+    }
     active = [variant for variant in DISTRO_VARIANTS if variant not in broken]
     compared = [variant for variant in active if variant != "builtin"] if "builtin" in active else []
-    ratios = {variant: ratio_per_run(walls, variant, "rerun") for variant in compared}
-    cpu_ratios = {variant: ratio_per_run(cpus, variant, "rerun") for variant in compared}
-    task_ratios = {variant: ratio_per_run(task_walls, variant, "rerun") for variant in compared}
-    converge_ratios = {variant: ratio_per_run(walls, variant, "converge") for variant in compared}
+    ratios = {variant: ratios_per_run(variant, "wall", "rerun") for variant in compared}
+    cpu_ratios = {variant: ratios_per_run(variant, "cpu", "rerun") for variant in compared}
+    task_ratios = {variant: ratios_per_run(variant, "task_wall", "rerun") for variant in compared}
+    converge_ratios = {variant: ratios_per_run(variant, "wall", "converge") for variant in compared}
     per_concern = {
         variant: {
             phase: max(counts[variant][phase]["modules_by_concern"].get(concern, 0) for concern in DISTRO_CONCERNS)
@@ -873,6 +909,15 @@ def render_round_trips(data: dict) -> list[str]:
     lines += [
         "",
         "Time in tasks is the sum of the tasks' wall times (TaskExecutor.run), without ansible-playbook's start-up.",
+        "",
+        f"Each run converges every version once, then re-runs each {RERUN_ROUNDS} times, the versions taking turns; "
+        "a run's ratio is the median of its rounds' ratios (the two runs of a round are seconds apart), and the table "
+        "gives the median over the runs. Re-run time vs builtin of each run: "
+        + "; ".join(
+            f"{variant} " + ", ".join(f"{value:.2f}" for value in values)
+            for variant, values in data["rerun_time_ratio_per_run"].items()
+        )
+        + ".",
         "",
         f"Module executions per concern (converge / re-run); goal ≤ {goals['modules_per_concern']} per concern:",
         "",
