@@ -29,7 +29,7 @@ description:
     running the M(effective.wsl.wsl_restart) action with C(validate=true), and fails with its reason otherwise (for
     example when the distro name is unknown). Nothing is recorded. The check needs the facts, so it runs after the
     links were made (they need no restart) and before the role touches C(/etc/wsl.conf). When RV(wsl_conf_current)
-    is V(true), the file is not written and needs no restart: there is no check.
+    is V(true), the file is not written and needs no restart, so there is no check.
 options:
   gather:
     description:
