@@ -8,11 +8,6 @@ wsl_config_windows reports the file, the engine decides here, and wsl_config_win
 if the file still has the SHA-256 that was read (compare-and-swap); otherwise the decision is made again on
 what it found. (A wsl_config.ps1 would shadow the Python module on local connections, which match modules by
 name without an extension.)
-
-The engine and the module's options are imported when a task runs, not at the top: the strategy loads this plugin
-in the main process for every wsl_config task, also for one its `when` will skip (the wsl_distro role's on a re-run),
-and ansible-core compiles a collection's Python from source on every run
-(ansible/utils/collection_loader/_collection_finder.py, get_code): about 30 ms that such a run need not pay.
 """
 
 from __future__ import annotations
@@ -26,8 +21,14 @@ import re
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import WslConfError
+from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import update, validate_settings
+from ansible_collections.effective.wsl.plugins.modules.wsl_config import ARGUMENT_SPEC as MODULE_SPEC
+from ansible_collections.effective.wsl.plugins.modules.wsl_config import ATTEMPTS, LINUX_DEFAULT_PATH
 from ansible_collections.effective.wsl.plugins.plugin_utils._module_results import failure_detail
 from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action import is_windows_connection
+
+# The module's options; settings is checked by validate_settings, for a clearer message.
+ARGUMENT_SPEC = MODULE_SPEC | {"settings": {"type": "raw", "required": True}}
 
 MODULE = "effective.wsl.wsl_config"
 WINDOWS_MODULE = "effective.wsl.wsl_config_windows"
@@ -61,12 +62,7 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         result = super().run(tmp, task_vars)
         del tmp
-        from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import validate_settings
-        from ansible_collections.effective.wsl.plugins.modules.wsl_config import ARGUMENT_SPEC
-
-        # The module's options; settings is checked by validate_settings, for a clearer message.
-        argument_spec = ARGUMENT_SPEC | {"settings": {"type": "raw", "required": True}}
-        _validation, args = self.validate_argument_spec(argument_spec=argument_spec)
+        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         is_windows = is_windows_connection(self._connection)
         host_facts = (task_vars.get("ansible_facts") or {}).get("wsl_host") or {}
         path = args["path"] or self._default_path(is_windows, host_facts)
@@ -109,8 +105,6 @@ class ActionModule(ActionBase):
 
     def _default_path(self, is_windows: bool, host_facts: dict) -> str:
         if not is_windows:
-            from ansible_collections.effective.wsl.plugins.modules.wsl_config import LINUX_DEFAULT_PATH
-
             return LINUX_DEFAULT_PATH
         wslconfig = host_facts.get("wslconfig") if isinstance(host_facts, dict) else None
         if isinstance(wslconfig, dict) and wslconfig.get("path"):
@@ -118,9 +112,6 @@ class ActionModule(ActionBase):
         return WINDOWS_DEFAULT_PATH  # expanded by wsl_config.ps1 on the target
 
     def _run_windows(self, result, task_vars, module_args, requested, warnings, policy):
-        from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import update
-        from ansible_collections.effective.wsl.plugins.modules.wsl_config import ATTEMPTS
-
         path = result["path"]
         read_args = {"path": path}
         state = self._execute_module(module_name=WINDOWS_MODULE, module_args=read_args, task_vars=task_vars)
