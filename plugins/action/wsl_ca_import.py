@@ -11,7 +11,7 @@ import datetime
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.effective.wsl.plugins.modules.wsl_ca_import import ARGUMENT_SPEC
+from ansible_collections.effective.wsl.plugins.module_utils._trustspec import ARGUMENT_SPEC
 from ansible_collections.effective.wsl.plugins.plugin_utils._certs import (
     CRYPTOGRAPHY_IMPORT_ERROR,
     CertificateInputError,
@@ -95,7 +95,7 @@ class ActionModule(ActionBase):
         except CertificateInputError as error:
             return self._failed(result, error.problems)
 
-        # Unset options stay unset: an explicit None would fail the module's choices check (family).
+        # Unset options (runtime_env) stay unset: the module tells an unset runtime_env from false.
         module_args = {option: args[option] for option in TARGET_OPTIONS if args[option] is not None}
         module_args["certificates"] = [cert.pem() for cert in to_import]
         module_result = self._execute_module(module_name=MODULE_NAME, module_args=module_args, task_vars=task_vars)

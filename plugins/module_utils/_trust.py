@@ -18,8 +18,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-FAMILIES = ("debian", "redhat", "suse", "arch", "alpine")
-STATES = ("present", "absent", "exact")
+from ansible_collections.effective.wsl.plugins.module_utils._trustspec import AUTO_FAMILY, FAMILIES, STATES
+
 RUNTIME_ENV_PATH = "/etc/profile.d/effective-wsl-ca.sh"
 STATE_DIR = "/var/lib/effective-wsl"  # the lock (flock on the folder) and the marker below
 # Written before the certificate files change, removed when the update command succeeded: a run that finds
@@ -144,8 +144,9 @@ def detect_family(os_release: dict[str, str]) -> str | None:
 
 
 def resolve_family(requested: str | None, os_release_text: str | None) -> str:
-    """``family`` when given (validated), else detected; an unknown distro is an error naming ID/ID_LIKE."""
-    if requested:
+    """``family`` when given (validated), else (None or ``auto``) detected; an unknown distro is an error naming
+    ID/ID_LIKE."""
+    if requested and requested != AUTO_FAMILY:
         if requested not in FAMILIES:
             raise TrustError(f"family: {requested!r} is not supported; allowed: {', '.join(FAMILIES)}")
         return requested

@@ -117,10 +117,11 @@ options:
     default: false
   family:
     description:
-      - Trust-store family to use instead of the one detected from C(/etc/os-release).
+      - Trust-store family. V(auto) detects it from C(/etc/os-release); any other value is used instead.
       - Required for a distro that is none of the known ones (or derived from them through C(ID_LIKE)).
     type: str
-    choices: [debian, redhat, suse, arch, alpine]
+    choices: [auto, debian, redhat, suse, arch, alpine]
+    default: auto
   name:
     description:
       - Name of the managed set - the folder (Debian family) or file-name prefix (other families) that holds the
@@ -290,12 +291,10 @@ from ansible_collections.effective.wsl.plugins.module_utils._safefile import (
     write_atomically,
 )
 from ansible_collections.effective.wsl.plugins.module_utils._trust import (
-    FAMILIES,
     LAYOUTS,
     OS_RELEASE_PATHS,
     RUNTIME_ENV_PATH,
     STATE_DIR,
-    STATES,
     UPDATE_PENDING_MARKER,
     TrustError,
     bundle_fingerprints,
@@ -308,27 +307,7 @@ from ansible_collections.effective.wsl.plugins.module_utils._trust import (
     runtime_env_script,
     scan_managed,
 )
-
-ARGUMENT_SPEC = {
-    "certificates": {"type": "list", "elements": "raw", "default": []},
-    "windows_certificates": {"type": "list", "elements": "dict", "default": []},
-    "src": {"type": "list", "elements": "str", "default": []},
-    "select": {
-        "type": "dict",
-        "options": {
-            "subject": {"type": "list", "elements": "str"},
-            "issuer": {"type": "list", "elements": "str"},
-            "thumbprints": {"type": "list", "elements": "str"},
-        },
-    },
-    "allow_non_ca": {"type": "bool", "default": False},
-    "allow_expired": {"type": "bool", "default": False},
-    "state": {"type": "str", "choices": list(STATES), "default": "present"},
-    "allow_empty": {"type": "bool", "default": False},
-    "family": {"type": "str", "choices": list(FAMILIES)},
-    "name": {"type": "str", "default": "effective-wsl"},
-    "runtime_env": {"type": "bool"},
-}
+from ansible_collections.effective.wsl.plugins.module_utils._trustspec import ARGUMENT_SPEC
 
 
 def _read_text(path: str) -> str | None:

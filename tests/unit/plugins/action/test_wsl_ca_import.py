@@ -80,6 +80,7 @@ def test_pem_der_file_and_win_item_become_validated_pems(root, issuing):
         "certificates": [issuing.pem, root.pem],  # de-duplicated: the DER file and the win item are the same CA
         "state": "exact",
         "allow_empty": False,
+        "family": "auto",
         "name": "corp",
         "runtime_env": True,
     }

@@ -56,6 +56,7 @@ OS_RELEASE_SAMPLES = {
 def test_family_detection(text, family):
     assert detect_family(parse_os_release(text)) == family
     assert resolve_family(None, text) == family
+    assert resolve_family("auto", text) == family  # the module's default
 
 
 def test_id_wins_over_id_like():
@@ -88,6 +89,8 @@ def test_family_override_wins_over_detection_and_allows_unknown_distros():
 def test_missing_os_release_and_bad_override_are_refused():
     with pytest.raises(TrustError, match=r"none of /etc/os-release, /usr/lib/os-release exists"):
         resolve_family(None, None)
+    with pytest.raises(TrustError, match=r"none of /etc/os-release, /usr/lib/os-release exists"):
+        resolve_family("auto", None)
     with pytest.raises(TrustError, match=r"family: 'gentoo' is not supported; allowed: debian, redhat"):
         resolve_family("gentoo", "ID=debian\n")
 
