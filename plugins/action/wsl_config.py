@@ -22,8 +22,8 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import WslConfError
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import update, validate_settings
-from ansible_collections.effective.wsl.plugins.modules.wsl_config import ARGUMENT_SPEC as MODULE_SPEC
-from ansible_collections.effective.wsl.plugins.modules.wsl_config import ATTEMPTS, LINUX_DEFAULT_PATH
+from ansible_collections.effective.wsl.plugins.module_utils._wslconfspec import ARGUMENT_SPEC as MODULE_SPEC
+from ansible_collections.effective.wsl.plugins.module_utils._wslconfspec import ATTEMPTS, LINUX_DEFAULT_PATH
 from ansible_collections.effective.wsl.plugins.plugin_utils._module_results import failure_detail
 from ansible_collections.effective.wsl.plugins.plugin_utils._windows_action import is_windows_connection
 

@@ -10,7 +10,6 @@ are in ``_wslconf`` (the ``.wslconfig`` keys in ``_wslconfig_schema``), the byte
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import re
 from dataclasses import dataclass, field
@@ -54,6 +53,8 @@ from ansible_collections.effective.wsl.plugins.module_utils._wslconfig_schema im
 
 def suggest(name: str, candidates: list[str]) -> str:
     """' (did you mean X?)' for the closest candidate, case-insensitively, or ''."""
+    import difflib  # only a refusal needs it: reading and writing a good file does not import it
+
     lowered = {candidate.lower(): candidate for candidate in candidates}
     close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
     return f" (did you mean {lowered[close[0]]}?)" if close else ""

@@ -247,23 +247,14 @@ from ansible_collections.effective.wsl.plugins.module_utils._safefile import (
     remove_stale_temps,
     write_atomically,
 )
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import FILE_TYPES
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import WslConfError
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import validate_settings
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf_file import Failure, failure_text, read_and_decide
-
-ARGUMENT_SPEC = {
-    "path": {"type": "str"},
-    "type": {"type": "str", "choices": list(FILE_TYPES)},
-    "settings": {"type": "dict", "required": True},
-    "unknown_keys": {"type": "str", "default": "error", "choices": ["error", "warn"]},
-    "backup": {"type": "bool", "default": False},
-    "create": {"type": "bool", "default": True},
-    "follow": {"type": "bool", "default": False},
-    "policy": {"type": "dict"},
-}
-LINUX_DEFAULT_PATH = "/etc/wsl.conf"
-ATTEMPTS = 3  # reads and decisions before giving up on a file that other programs keep changing
+from ansible_collections.effective.wsl.plugins.module_utils._wslconfspec import (
+    ARGUMENT_SPEC,
+    ATTEMPTS,
+    LINUX_DEFAULT_PATH,
+)
 
 
 def edit(module: AnsibleModule) -> tuple[dict, list[str]]:

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from ansible_collections.effective.wsl.plugins.module_utils._wslnet import detect_wsl
-from ansible_collections.effective.wsl.plugins.plugin_utils._wslhost import decode_text
+from ansible_collections.effective.wsl.plugins.plugin_utils._wintext import decode_text
 
 WSL_SHUTDOWN = "wsl_shutdown"
 DISTRO_TERMINATE = "distro_terminate"

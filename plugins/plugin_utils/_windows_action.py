@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.effective.wsl.plugins.plugin_utils._interop import elevation_refusal
-
 INTEROP_TRANSPORT = "effective.wsl.interop"
 # The shells that run PowerShell modules: ansible-core 2.21's winrm talks WinRS, whose shell plugin is cmd (a
 # subclass of powershell); psrp, ssh with ansible_shell_type=powershell and interop use powershell.
@@ -64,6 +62,10 @@ class WindowsStateAction(ActionBase):
             result.update(failed=True, msg=refusal)
             return result
         if self.needs_elevation and self._connection.transport == INTEROP_TRANSPORT:
+            # Imported here: the interop connection plugin has already imported it, and the actions that only ask
+            # is_windows_connection (wsl_config, wsl_restart) are loaded on the controller of every run.
+            from ansible_collections.effective.wsl.plugins.plugin_utils._interop import elevation_refusal
+
             refusal = elevation_refusal(self.module_name, self._connection.session_is_elevated())
             if refusal:
                 result.update(failed=True, msg=refusal)

@@ -22,6 +22,7 @@ from ansible_collections.effective.wsl.plugins.module_utils._wslconf_effect impo
     mode_name,
     resolve,
 )
+from ansible_collections.effective.wsl.plugins.plugin_utils._wintext import decode_text
 
 MIRRORED_HOST_ADDRESS = "127.0.0.1"
 DEFAULT_DNS_TUNNELING_ADDRESS = "10.255.255.254"
@@ -45,31 +46,6 @@ WSL_VERSION_FIELDS = ("wsl", "kernel", "wslg", "msrdc", "direct3d", "dxcore", "w
 
 
 # --- decoding ---------------------------------------------------------------------------------------
-
-
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode Windows text by its BOM, else UTF-16 when it contains NUL bytes, else UTF-8 (cp1252 fallback).
-
-    WSL opens ``.wslconfig`` with ``_wfopen(..., "rt,ccs=UTF-8")`` (microsoft/WSL src/windows/common/WslCoreConfig.cpp),
-    which honours a UTF-8 or UTF-16LE BOM (https://learn.microsoft.com/cpp/c-runtime-library/reference/fopen-wfopen,
-    "Unicode support"); ``wsl.exe`` writes UTF-16LE without BOM unless ``WSL_UTF8=1``
-    (src/windows/common/WslClient.cpp).
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith(b"\xff\xfe"):
-        return data[2:].decode("utf-16-le", errors="replace"), "utf-16-le-bom"
-    if data.startswith(b"\xfe\xff"):
-        return data[2:].decode("utf-16-be", errors="replace"), "utf-16-be-bom"
-    if b"\x00" in data:
-        odd_nuls = data[1::2].count(0)
-        even_nuls = data[0::2].count(0)
-        encoding = "utf-16-le" if odd_nuls >= even_nuls else "utf-16-be"
-        return data[: len(data) - len(data) % 2].decode(encoding, errors="replace"), encoding
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
 
 
 def decode_base64_text(value: str | None) -> tuple[str, str] | None:

@@ -18,8 +18,8 @@ from ansible_collections.effective.wsl.plugins.plugin_utils._hyperv_firewall imp
     plan_vm_setting,
     vm_setting_result,
 )
+from ansible_collections.effective.wsl.plugins.plugin_utils._wintext import decode_text
 from ansible_collections.effective.wsl.plugins.plugin_utils._wslhost import (
-    decode_text,
     parse_wsl_list_verbose,
     parse_wsl_version_output,
 )

@@ -15,8 +15,8 @@ from unittest import mock
 import pytest
 
 from ansible_collections.effective.wsl.plugins.action.wsl_host_facts import ActionModule
+from ansible_collections.effective.wsl.plugins.plugin_utils._wintext import decode_text
 from ansible_collections.effective.wsl.plugins.plugin_utils._wslhost import (
-    decode_text,
     expand_known_folder,
     interpret_host_facts,
     parse_wsl_list_verbose,
