@@ -530,9 +530,6 @@ def bench_round_trips(bench: Bench, variables: dict) -> dict:
             )
         )
 
-    def per_run(variant: str, measure: str, phase: str) -> list[float]:
-        return [median(values) for values in samples[variant][measure][phase]]
-
     def ratios_per_run(variant: str, measure: str, phase: str) -> list[float]:
         # A version that ran only in the first run is compared with the builtin rounds of that run.
         builtin = samples["builtin"][measure][phase]
@@ -540,15 +537,17 @@ def bench_round_trips(bench: Bench, variables: dict) -> dict:
             paired_ratio(ours, theirs) for ours, theirs in zip(samples[variant][measure][phase], builtin, strict=False)
         ]
 
-    walls = {
-        variant: {phase: per_run(variant, "wall", phase) for phase in samples[variant]["wall"]}
-        for variant in DISTRO_VARIANTS
-    }
-    cpus = {
-        variant: {phase: per_run(variant, "cpu", phase) for phase in samples[variant]["cpu"]}
-        for variant in DISTRO_VARIANTS
-    }
     active = [variant for variant in DISTRO_VARIANTS if variant not in broken]
+
+    def medians(measure: str) -> dict:
+        # Per version and phase: the median over the runs of each run's median round.
+        return {
+            variant: {
+                phase: median([median(rounds) for rounds in runs]) for phase, runs in samples[variant][measure].items()
+            }
+            for variant in active
+        }
+
     compared = [variant for variant in active if variant != "builtin"] if "builtin" in active else []
     ratios = {variant: ratios_per_run(variant, "wall", "rerun") for variant in compared}
     cpu_ratios = {variant: ratios_per_run(variant, "cpu", "rerun") for variant in compared}
@@ -565,16 +564,12 @@ def bench_round_trips(bench: Bench, variables: dict) -> dict:
         "variants": active,
         "broken": broken,
         "counts": {variant: counts[variant] for variant in active},
-        "median_wall": {
-            variant: {phase: median(values) for phase, values in walls[variant].items()} for variant in active
-        },
+        "median_wall": medians("wall"),
         "rerun_time_ratio": {variant: median(values) for variant, values in ratios.items()},
         "rerun_time_ratio_per_run": ratios,
         "rerun_cpu_ratio": {variant: median(values) for variant, values in cpu_ratios.items()},
         "rerun_task_time_ratio": {variant: median(values) for variant, values in task_ratios.items()},
-        "median_cpu": {
-            variant: {phase: median(values) for phase, values in cpus[variant].items()} for variant in active
-        },
+        "median_cpu": medians("cpu"),
         "converge_time_ratio": {variant: median(values) for variant, values in converge_ratios.items()},
         "max_modules_per_concern": per_concern,
         "goals": {"modules_per_concern": MODULES_PER_CONCERN_GOAL, "rerun_time_ratio": RERUN_TIME_GOAL},
