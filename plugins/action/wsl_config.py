@@ -20,8 +20,6 @@ import re
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import WslConfError
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import update, validate_settings
 from ansible_collections.effective.wsl.plugins.module_utils._wslconfspec import ARGUMENT_SPEC as MODULE_SPEC
 from ansible_collections.effective.wsl.plugins.module_utils._wslconfspec import ATTEMPTS, LINUX_DEFAULT_PATH
 from ansible_collections.effective.wsl.plugins.plugin_utils._module_results import failure_detail
@@ -77,6 +75,13 @@ class ActionModule(ActionBase):
         problem = windows_path_problem(path) if is_windows else None
         if problem:
             return self._fail(result, problem)
+        # The engine is imported when the task runs, not with this plugin: the strategy loads every task's action
+        # plugin in the main process, skipped tasks included, and ansible-core compiles a collection's Python from
+        # source on every run (ansible/utils/collection_loader/_collection_finder.py, get_code). A re-run whose plan
+        # found /etc/wsl.conf current skips this task and so does not compile the engine (docs/performance.md).
+        from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import WslConfError
+        from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import validate_settings
+
         try:
             requested, warnings = validate_settings(args["settings"], file_type, args["unknown_keys"])
         except WslConfError as exc:
@@ -112,6 +117,9 @@ class ActionModule(ActionBase):
         return WINDOWS_DEFAULT_PATH  # expanded by wsl_config.ps1 on the target
 
     def _run_windows(self, result, task_vars, module_args, requested, warnings, policy):
+        from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec import WslConfError
+        from ansible_collections.effective.wsl.plugins.module_utils._wslconf_edit import update
+
         path = result["path"]
         read_args = {"path": path}
         state = self._execute_module(module_name=WINDOWS_MODULE, module_args=read_args, task_vars=task_vars)

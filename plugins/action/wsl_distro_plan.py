@@ -13,11 +13,6 @@ from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 
-# Imported here, not when the check runs: the strategy loads this plugin in the main process, so every forked worker
-# inherits wsl_restart and its engine already compiled (ansible-core compiles a collection's Python from source on
-# every run, ansible/utils/collection_loader/_collection_finder.py, get_code). Compiled in each worker instead, it
-# cost a fleet's converge about 0.1 s of controller CPU per host, for 40 ms less on a re-run (docs/performance.md).
-from ansible_collections.effective.wsl.plugins.action.wsl_restart import ActionModule as RestartAction
 from ansible_collections.effective.wsl.plugins.module_utils._distroplan import ARGUMENT_SPEC, automount_root, plan
 from ansible_collections.effective.wsl.plugins.plugin_utils._module_results import failure_detail
 
@@ -95,6 +90,12 @@ class ActionModule(ActionBase):
 
     def _check_restart(self, restart: dict, task_vars: dict) -> dict:
         """The wsl_restart action itself decides (validate=true): one model of a restart, nothing recorded."""
+        # Imported only when /etc/wsl.conf is to change: the strategy loads this plugin in the main process on every
+        # run, and ansible-core compiles a collection's Python from source each time
+        # (ansible/utils/collection_loader/_collection_finder.py, get_code). A re-run whose file is current does not
+        # compile the restart model; a converge compiles it in each host's worker (docs/performance.md).
+        from ansible_collections.effective.wsl.plugins.action.wsl_restart import ActionModule as RestartAction
+
         task = self._task.copy()
         task.args = {
             **{key: value for key, value in restart.items() if value not in (None, "")},

@@ -41,14 +41,10 @@ from ansible_collections.effective.wsl.plugins.module_utils._wslconf_codec impor
     encode,
     line_ending,
 )
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf_effect import (
-    POLICY_KEYS,
-    SAFE_MODE_EFFECT,
-    policy_allows,
-    policy_default_mode,
-    resolve,
-)
-from ansible_collections.effective.wsl.plugins.module_utils._wslconfig_schema import UINT64_BOUND, rejected_port_items
+
+# _wslconf_effect and _wslconfig_schema serve .wslconfig only and are imported where a .wslconfig needs them: the
+# targets compile every module they import from source on each run (AnsiballZ ships no bytecode), and the wsl.conf
+# paths (wsl_distro_plan's check, wsl_config on /etc/wsl.conf) need neither.
 
 
 def suggest(name: str, candidates: list[str]) -> str:
@@ -144,6 +140,8 @@ def canonical_value(spec: KeySpec, value: object) -> tuple[str, object]:
         number = _size_input(value)
         if number is None:
             raise _bad(label, value, "is not a size", _allowed_text(spec))
+        from ansible_collections.effective.wsl.plugins.module_utils._wslconfig_schema import UINT64_BOUND
+
         if number >= UINT64_BOUND:
             raise _bad(label, value, "is too large", "less than 16EB")
         return _render_size(number), number
@@ -683,6 +681,8 @@ def _key_diagnostics(doc: Document, entry: Entry, where: str, seen: dict[str, En
         message = f"{where}: [{spec.section}] {spec.key} = {value!r} is rejected ({reason}); {consequence}"
         found.append(Diagnostic("invalid_value", entry.wsl_line, message, key=spec.name))
     elif spec.type == "port-list":
+        from ansible_collections.effective.wsl.plugins.module_utils._wslconfig_schema import rejected_port_items
+
         for item in rejected_port_items(value):
             message = (
                 f"{where}: [{spec.section}] {spec.key} item {item!r} is not a port 1-65535; WSL warns and skips it"
@@ -698,6 +698,8 @@ def mode_warnings(text: str, file_type: str) -> list[str]:
     """Keys set in .wslconfig that WSL turns off or ignores with the rest of the file (§1.3, §1.6)."""
     if file_type != "wslconfig":
         return []
+    from ansible_collections.effective.wsl.plugins.module_utils._wslconf_effect import SAFE_MODE_EFFECT, resolve
+
     doc = parse(text, file_type)
     settings = effective_settings(text, file_type)
     rejected = [name for name, state in key_states(doc).items() if state.read and not state.accepted]
@@ -729,13 +731,18 @@ def mode_warnings(text: str, file_type: str) -> list[str]:
 
 def policy_warnings(requested: list[Requested], policy: dict | None) -> list[str]:
     """Requested .wslconfig keys that HKLM\\Software\\Policies\\WSL overrides (WslCoreConfig.cpp:333-403)."""
-    if not policy:
+    written = [item for item in requested if item.spec and item.spec.file_type == "wslconfig" and item.text is not None]
+    if not policy or not written:
         return []
+    from ansible_collections.effective.wsl.plugins.module_utils._wslconf_effect import (
+        POLICY_KEYS,
+        policy_allows,
+        policy_default_mode,
+    )
+
     warnings = []
     default_mode = policy_default_mode(policy) or "nat"
-    for item in requested:
-        if item.spec is None or item.spec.file_type != "wslconfig" or item.text is None:
-            continue
+    for item in written:
         for policy_name, keys in POLICY_KEYS.items():
             if item.spec.name not in keys or policy_allows(policy, policy_name):
                 continue

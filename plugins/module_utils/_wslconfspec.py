@@ -4,16 +4,14 @@
 
 PRIVATE to the effective.wsl collection. Kept apart from the module so that the action plugin, which Ansible
 imports on the controller for every run of a play with this task (skipped or not), does not compile the module's
-file locking and writing code (docs/performance.md).
+file locking and writing code, nor the wsl.conf engine (docs/performance.md).
 """
 
 from __future__ import annotations
 
-from ansible_collections.effective.wsl.plugins.module_utils._wslconf import FILE_TYPES
-
 ARGUMENT_SPEC = {
     "path": {"type": "str"},
-    "type": {"type": "str", "choices": list(FILE_TYPES)},
+    "type": {"type": "str", "choices": ["wslconfig", "wslconf"]},  # _wslconf.FILE_TYPES, not imported for it
     "settings": {"type": "dict", "required": True},
     "unknown_keys": {"type": "str", "default": "error", "choices": ["error", "warn"]},
     "backup": {"type": "bool", "default": False},

@@ -1,11 +1,5 @@
 """effective_settings()/default_value(): what WSL reads from a file (microsoft/WSL configfile.cpp)."""
 
-import os
-import pathlib
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
 from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
@@ -15,9 +9,6 @@ from ansible_collections.effective.wsl.plugins.module_utils._wslconf import (
     lookup_key,
     schema,
 )
-
-# The child interpreter imports the collection from the same path as this test run.
-ENVIRONMENT = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if pathlib.Path(p).is_dir()))
 
 
 def test_wslconfig_canonical_names_typed_values_first_duplicate_wins():
@@ -138,45 +129,6 @@ def test_mode_notes():
     for key in ("ipv6", "dhcp", "dhcpTimeout", "vmSwitch", "macAddress"):
         assert lookup_key("wslconfig", "wsl2", key).modes == ("bridged",)
     assert lookup_key("wslconfig", "wsl2", "dnsProxy").note == "NAT only"
-
-
-def test_gathering_wsl_facts_loads_only_the_reading_half():
-    """wsl_facts (and wsl_distro_plan) read /etc/wsl.conf; on the target every module_util they import is compiled
-    from source on each run, so the editor, the byte codecs and the .wslconfig schema stay unloaded while they
-    gather. The .wslconfig schema is loaded on the first .wslconfig lookup."""
-    code = textwrap.dedent(
-        r"""
-        import sys
-        from ansible_collections.effective.wsl.plugins.module_utils import _wslconf, _wslfacts
-
-        files = {
-            "/proc/version": "Linux version 6.6.87.2-microsoft-standard-WSL2 (root@host) #1 SMP\n",
-            "/etc/wsl.conf": "[automount]\nroot = /win\n[boot]\nsystemd=1\n",
-        }
-        _wslfacts.read_text = files.get  # a WSL distro's files, whatever this machine is
-
-        class NoCommands:
-            def get_bin_path(self, name):
-                return None
-
-        def loaded():
-            optional = ("_wslconf_edit", "_wslconf_codec", "_wslconfig_schema")
-            return sorted(name.rsplit(".", 1)[-1] for name in sys.modules if name.endswith(optional))
-
-        facts = _wslfacts.gather(NoCommands())
-        print(facts["is_wsl"], facts["automount"]["root"], facts["systemd"]["enabled_in_wsl_conf"])
-        print(loaded())
-        print(_wslconf.effective_settings("[wsl2]\nmemory=1GB\n", "wslconfig"))
-        print(loaded())
-        """
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=ENVIRONMENT)
-    assert done.stdout.splitlines() == [
-        "True /win/ True",
-        "[]",
-        "{'wsl2': {'memory': 1073741824}}",
-        "['_wslconfig_schema']",
-    ]
 
 
 def test_notes_follow_the_source():
