@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import pstats
+import random
 import resource
 import shutil
 import statistics
@@ -279,7 +280,10 @@ FACTS_MODULES = {
     "setup": "ansible.builtin.setup",
     "wsl_facts": "effective.wsl.wsl_facts",
 }
-FACTS_ROUNDS = 30
+# Sixty rounds: with thirty, a run's ratio scattered by 0.014 to 0.021 (bootstrap over its rounds, 2026-12-02), as
+# much as its distance to the goal; the goal holds for every run, so a run must resolve it.
+FACTS_ROUNDS = 60
+FACTS_BOOTSTRAP_DRAWS = 400
 
 
 def facts_ratio(samples: dict[str, list[float]], shim: float = 0.0) -> float:
@@ -288,6 +292,17 @@ def facts_ratio(samples: dict[str, list[float]], shim: float = 0.0) -> float:
     ping, setup, facts = (samples[name] for name in FACTS_MODULES)
     gathering = median([fact - one_ping - shim for fact, one_ping in zip(facts, ping, strict=True)])
     return gathering / median([one_setup - one_ping for one_setup, one_ping in zip(setup, ping, strict=True)])
+
+
+def facts_ratio_spread(samples: dict[str, list[float]], seed: int) -> float:
+    """Standard deviation of facts_ratio over rounds drawn with replacement: how precisely a run measures it."""
+    draw = random.Random(seed)
+    rounds = range(len(samples["ping"]))
+    ratios = []
+    for _ in range(FACTS_BOOTSTRAP_DRAWS):
+        picked = [draw.choice(rounds) for _ in rounds]
+        ratios.append(facts_ratio({name: [values[index] for index in picked] for name, values in samples.items()}))
+    return statistics.stdev(ratios)
 
 
 def facts_ratio_of_medians(samples: dict[str, list[float]]) -> float:
@@ -330,7 +345,8 @@ def bench_facts(bench: Bench) -> dict:
     """(wsl_facts - ping) / (setup - ping): wall time of the module run on the target (the goal), of the whole task in
     its worker, and the CPU time of the commands each task ran."""
     kinds = ("module_run", "task", "target_cpu")
-    per_run: dict[str, list[float]] = {kind: [] for kind in (*kinds, "module_run_without_shim", "of_medians")}
+    extra = ("module_run_without_shim", "of_medians", "module_run_spread")
+    per_run: dict[str, list[float]] = {kind: [] for kind in (*kinds, *extra)}
     pooled: dict[str, dict[str, list[float]]] = {kind: defaultdict(list) for kind in kinds}
     run_samples = []
     with simulator(mode="nat") as sim:
@@ -349,9 +365,11 @@ def bench_facts(bench: Bench) -> dict:
             for kind in kinds:
                 per_run[kind].append(facts_ratio(samples[kind]))
             per_run["of_medians"].append(facts_ratio_of_medians(samples["module_run"]))
+            per_run["module_run_spread"].append(facts_ratio_spread(samples["module_run"], seed=index))
             run_samples.append(samples["module_run"])
             bench.say(
-                f"facts run {index + 1}/{bench.runs}: ratio {per_run['module_run'][-1]:.3f} (module run), "
+                f"facts run {index + 1}/{bench.runs}: ratio {per_run['module_run'][-1]:.3f} "
+                f"± {per_run['module_run_spread'][-1]:.3f} (module run), "
                 f"{per_run['task'][-1]:.3f} (task), {per_run['target_cpu'][-1]:.3f} (target CPU)"
             )
         shim = wslinfo_shim_wall(sim)
@@ -865,8 +883,11 @@ def render_facts(facts: dict) -> list[str]:
         f"`wsl_facts` {module_run['wsl_facts']:.3f} s; whole task: `ping` {task['ping']:.3f} s, "
         f"`setup` {task['setup']:.3f} s, `wsl_facts` {task['wsl_facts']:.3f} s; target CPU: "
         f"`ping` {cpu['ping']:.3f} s, `setup` {cpu['setup']:.3f} s, `wsl_facts` {cpu['wsl_facts']:.3f} s.",
-        "Ratio of each run (module run wall): "
-        + ", ".join(f"{value:.3f}" for value in per_run["module_run"])
+        "Ratio of each run (module run wall) ± its standard deviation over its rounds (bootstrap): "
+        + ", ".join(
+            f"{value:.3f} ± {spread:.3f}"
+            for value, spread in zip(per_run["module_run"], per_run["module_run_spread"], strict=True)
+        )
         + "; from the medians of each module's samples: "
         + ", ".join(f"{value:.3f}" for value in per_run["of_medians"])
         + ".",
