@@ -299,8 +299,8 @@ def facts_ratio_spread(samples: dict[str, list[float]], seed: int) -> float:
     draw = random.Random(seed)
     rounds = range(len(samples["ping"]))
     ratios = []
-    for _ in range(FACTS_BOOTSTRAP_DRAWS):
-        picked = [draw.choice(rounds) for _ in rounds]
+    for _draw in range(FACTS_BOOTSTRAP_DRAWS):
+        picked = [draw.choice(rounds) for _round in rounds]
         ratios.append(facts_ratio({name: [values[index] for index in picked] for name, values in samples.items()}))
     return statistics.stdev(ratios)
 
