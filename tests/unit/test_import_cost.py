@@ -87,9 +87,9 @@ def test_editing_wsl_conf_leaves_the_wslconfig_only_modules_unloaded():
 
 
 def test_loading_the_roles_action_plugins_compiles_neither_engine_nor_restart_model():
-    """What the strategy loads in the main process for a re-run of wsl_distro: the plan's, wsl_config's and the CA
-    import's action plugins. The wsl.conf engine is imported when wsl_config runs, the restart model when the plan
-    checks a restart for a changing /etc/wsl.conf."""
+    """What the strategy loads in the main process for a re-run of the distro side (roles wsl_distro and
+    wsl_ca_trust): the plan's, wsl_config's and the CA import's action plugins. The wsl.conf engine is imported when
+    wsl_config runs, the restart model when the plan checks a restart for a changing /etc/wsl.conf."""
     output = child_output(
         """
         from ansible_collections.effective.wsl.plugins.action import wsl_ca_import, wsl_config, wsl_distro_plan
